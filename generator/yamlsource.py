@@ -92,6 +92,7 @@ _PARSER_MESSAGES = [
     ("found unexpected ':'", "此处不能出现冒号：若文本本身含有冒号，请给整段文本加引号"),
     ("found character that cannot start any token", "这一行以 YAML 保留字符开头（如 @ ` | > % 等）：若是文本，请加引号"),
     ("expected a comment or a line break", "这一行的值后面有多余的内容：若是文本，请给整段加引号"),
+    ("expected chomping or indentation indicators", "以“>”或“|”开头的文本（如目标 \">= 90\"）必须加引号"),
     ("expected ',' or ']'", "方括号列表没有正确闭合"),
     ("expected ',' or '}'", "花括号映射没有正确闭合"),
 ]
@@ -158,7 +159,7 @@ def parse(text: str) -> Node | None:
             if cls is yaml.ScalarEvent:
                 line = event.start_mark.line + 1
                 _refuse_anchor_and_tag(event, line)
-                attach(Scalar(event.value, event.style is None and event.implicit[0], line))
+                attach(Scalar(event.value, not event.style and event.implicit[0], line))
             elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 line = event.start_mark.line + 1
                 _refuse_anchor_and_tag(event, line)

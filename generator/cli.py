@@ -1,0 +1,165 @@
+"""The ``gongshi`` command.  The boundary: problems become messages and exit codes here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import schema
+from .errors import Level, format_problems
+from .pipeline import AsOfError, check, parse_as_of
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+def _root(args) -> Path:
+    return Path(args.root).resolve()
+
+
+def _fmt(args) -> str:
+    if args.format:
+        return args.format
+    return "text"
+
+
+def cmd_check(args) -> int:
+    as_of = parse_as_of(args.as_of)
+    base_problems = []
+    res = check(_root(args), as_of)
+    problems = list(res.problems)
+    if args.base or args.base_export:
+        from .integrity import check_against_export, check_against_rev
+
+        if args.base:
+            base_problems = check_against_rev(_root(args), args.base, res)
+        if args.base_export:
+            base_problems += check_against_export(Path(args.base_export), res)
+        problems = sorted(problems + base_problems)
+    if args.strict:
+        problems = [p if p.level is Level.ERROR else type(p)(p.path, p.line, p.key, p.message, Level.ERROR) for p in problems]
+    errors = [p for p in problems if p.level is Level.ERROR]
+    fmt = _fmt(args)
+    out = format_problems(problems, fmt)
+    if fmt == "json":
+        print(out)
+    else:
+        if out:
+            print(out)
+        if fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true" and problems:
+            # Annotations on the pull request's files, as well as the plain log.
+            print(format_problems(problems, "github"))
+        if fmt == "text":
+            n_warn = len(problems) - len(errors)
+            ds = res.dataset
+            n_p = sum(len(f.pledges) for f in ds.units.values())
+            n_l = sum(len(f.ledger) for f in ds.units.values())
+            n_r = sum(len(f.rectifications) for f in ds.units.values())
+            summary = (f"检查了 {len(ds.units)} 个单位、{n_p} 项承诺、{n_l} 条台账、{n_r} 个问题"
+                       f"（视图日期 {res.derived.as_of}）：")
+            if errors:
+                print(f"{summary}{len(errors)} 个错误，{n_warn} 个警告。请按上面的提示修改后再提交。", file=sys.stderr)
+            else:
+                print(f"{summary}没有错误，{n_warn} 个警告。", file=sys.stderr)
+    return EXIT_DATA if errors else EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    out = Path(args.out) if args.out else _root(args) / "schema"
+    out.mkdir(parents=True, exist_ok=True)
+    for kind in schema.KINDS:
+        text = json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+        (out / f"{kind}.json").write_text(text, encoding="utf-8")
+    print(f"已写入 {len(schema.KINDS)} 个 JSON Schema 到 {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .build import build_site
+
+    return build_site(_root(args), parse_as_of(args.as_of), strict=args.strict, out=args.site_dir)
+
+
+def cmd_serve(args) -> int:
+    from .build import serve
+
+    return serve(_root(args), parse_as_of(args.as_of), args.dev_addr)
+
+
+def cmd_diff(args) -> int:
+    from .integrity import diff_command
+
+    return diff_command(_root(args), args.base, args.head, parse_as_of(args.as_of))
+
+
+def cmd_codeowners(args) -> int:
+    from .codeowners import codeowners_command
+
+    return codeowners_command(_root(args), check_only=args.check)
+
+
+def cmd_notices(args) -> int:
+    from .notices import notices_command
+
+    return notices_command(_root(args), args.out, args.units)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gongshi", description="gongshi（公示）：把承诺、台账和整改数据发布为公开网站")
+    p.add_argument("--root", default=os.environ.get("GONGSHI_ROOT", "."), help="项目根目录（包含 data/ 和 mkdocs.yml），默认当前目录")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def as_of(sp):
+        sp.add_argument("--as-of", metavar="DATE", help="以这一天的视角计算状态（YYYY-MM-DD）；也可用环境变量 GONGSHI_AS_OF；默认今天")
+
+    c = sub.add_parser("check", help="检查 data/ 中的数据")
+    as_of(c)
+    c.add_argument("--base", metavar="REV", help="与 git 版本 REV 比较，检查已公示的记录是否被删除或改写")
+    c.add_argument("--base-export", metavar="FILE", help="与已发布的 gongshi.json 比较，检查已公示的记录是否被删除或改写")
+    c.add_argument("--format", choices=["text", "github", "json"], help="输出格式，默认 text")
+    c.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    c.set_defaults(func=cmd_check)
+
+    b = sub.add_parser("build", help="生成网站到 site/")
+    as_of(b)
+    b.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    b.add_argument("--site-dir", default=None, help="输出目录，默认 site/")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="本地预览网站，修改 data/ 或 content/ 后自动刷新")
+    as_of(s)
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
+    s.set_defaults(func=cmd_serve)
+
+    d = sub.add_parser("diff", help="以 Markdown 列出一次修改对公开记录的影响，供审核")
+    d.add_argument("base", metavar="BASE")
+    d.add_argument("head", metavar="HEAD", nargs="?", default=None)
+    as_of(d)
+    d.set_defaults(func=cmd_diff)
+
+    sc = sub.add_parser("schema", help="写出每种文件的 JSON Schema 到 schema/")
+    sc.add_argument("--out", default=None, help="输出目录，默认 schema/")
+    sc.set_defaults(func=cmd_schema)
+
+    co = sub.add_parser("codeowners", help="根据各单位的 maintainers 生成 .github/CODEOWNERS")
+    co.add_argument("--check", action="store_true", help="只检查已提交的文件是否过期")
+    co.set_defaults(func=cmd_codeowners)
+
+    n = sub.add_parser("notices", help="为每个单位生成可打印的公示单 PDF")
+    n.add_argument("--out", default="notices", help="输出目录，默认 notices/")
+    n.add_argument("units", nargs="*", help="只生成这些单位（默认全部）")
+    n.set_defaults(func=cmd_notices)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AsOfError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

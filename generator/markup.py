@@ -1,0 +1,87 @@
+"""Markdown fields from data/: rendered with Python-Markdown, then sanitised with nh3.
+
+Raw HTML in a field is shown as text (the HTML block and inline-HTML handlers are removed
+before rendering), and whatever the renderer produces is cleaned to a small allow-list, so
+that no data can put markup of its own into the page.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "pre", "blockquote",
+                "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "del"}
+ALLOWED_ATTRS = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+
+# Inline links, images, autolinks and reference definitions: the URL's scheme, if any.
+_LINK_RE = re.compile(
+    r"\]\(\s*<?([A-Za-z][A-Za-z0-9+.\-]*):"  # [text](scheme:...)
+    r"|<([A-Za-z][A-Za-z0-9+.\-]*):[^>\s]*>"  # <scheme:...>
+    r"|^\s{0,3}\[[^\]]+\]:\s*<?([A-Za-z][A-Za-z0-9+.\-]*):",  # [ref]: scheme:...
+    re.M,
+)
+
+
+def bad_link_schemes(text: str) -> list[str]:
+    """The schemes of links in ``text`` that are not http, https, mailto or tel."""
+    out = []
+    for m in _LINK_RE.finditer(text):
+        scheme = next(g for g in m.groups() if g)
+        if scheme.lower() not in ALLOWED_SCHEMES:
+            out.append(scheme + ":")
+    return out
+
+
+class _Md:
+    def __init__(self) -> None:
+        self.md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+        # Raw HTML becomes text: without these, Python-Markdown passes it through untouched.
+        self.md.preprocessors.deregister("html_block")
+        self.md.inlinePatterns.deregister("html")
+
+    def convert(self, text: str) -> str:
+        self.md.reset()
+        return self.md.convert(text)
+
+
+_md = _Md()
+
+
+@lru_cache(maxsize=4096)
+def render(text: str | None, shift_headings: bool = True) -> str:
+    """Markdown from data to safe HTML (headings start at h3 so pages keep their outline)."""
+    if not text:
+        return ""
+    html = _md.convert(text)
+    if shift_headings:
+        html = re.sub(r"<(/?)h([1-4])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRS,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener nofollow ugc",
+        strip_comments=True,
+    )
+
+
+def plain(text: str | None, limit: int = 0) -> str:
+    """A one-line plain-text rendering (for descriptions, feeds and tooltips)."""
+    if not text:
+        return ""
+    t = nh3.clean(render(text), tags=set())
+    t = re.sub(r"\s+", " ", _unescape(t)).strip()
+    if limit and len(t) > limit:
+        t = t[: limit - 1] + "…"
+    return t
+
+
+def _unescape(t: str) -> str:
+    import html
+
+    return html.unescape(t)

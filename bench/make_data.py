@@ -419,8 +419,9 @@ class Gen:
         r = self.r
         parts = []
         n = 0
-        while n < 30:
-            tpl = r.choice(LEDGER_DONE) if done and not parts else r.choice(LEDGER_TPL)
+        tpls = r.sample(LEDGER_TPL, 3)
+        while n < 30 or (tpls and n < 70 and r.random() < 0.35):
+            tpl = r.choice(LEDGER_DONE) if done and not parts else tpls.pop()
             nn = r.randint(20, 300)
             s = tpl.format(s=svc, m=mode, a=r.randint(2, 12), b=r.randint(3, 60), n=nn,
                            k=nn - r.randint(0, 3) if nn > 3 else nn, p=r.randint(85, 100))
@@ -490,7 +491,8 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
              "summary": Md("各单位提交活动总结报告，县活动办组织考核评比。"),
              "duties": [{"kind": "report", "due": D(d(2026, 11, 20))}]},
             {"id": "youhua", "name": "优化提升", "start": D(d(2026, 12, 1)),
-             "summary": Md("总结推广经验做法，主动服务转入常态化。")},
+             "summary": Md("总结推广经验做法，主动服务转入常态化。"),
+             "duties": [{"kind": "ledger", "every_days": 30}]},
         ],
     }
     ind_specs = [
@@ -547,6 +549,14 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
     n_insp = rnd(50 * share)
     uw = [r.uniform(0.4, 1.6) for _ in units]
     pledge_q = apportion(n_pledges, uw)
+    # duty variety: one unit publishes no pledge at all (its pledges duty is 未完成), one
+    # finds no problem of its own (problems duty 未完成 or 逾期完成), a few publish late
+    no_pledges = 19 if n_units > 20 else None
+    if no_pledges is not None:
+        pledge_q[no_pledges + 1] += pledge_q[no_pledges]
+        pledge_q[no_pledges] = 0
+    no_problems = next((i for i in range(23, n_units - 1) if units[i]["id"] in zf_set), None)
+    late_units = {i for i in range(n_units) if r.random() < 0.05}
 
     # ---- inspections first: their findings create rectifications ----------------
     rects_of: dict[str, list[dict]] = {u["id"]: [] for u in units}
@@ -554,7 +564,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
     for j in range(n_insp):
         camp = zf if r.random() < 0.6 else zd
         pool = zf_ids if camp == zf else all_ids
-        when = g.between(d(2026, 2, 20), T - 2)
+        when = g.between(d(2026, 2, 20) if camp == zf else d(2026, 4, 1), T - 2)
         method = r.choice(INSPECT_METHODS)
         chosen = r.sample(pool, min(len(pool), r.randint(3, 8)))
         findings = []
@@ -575,6 +585,9 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
         inspections.append(insp)
     from_insp = sum(len(v) for v in rects_of.values())
     rect_q = apportion(max(0, n_rect - from_insp), uw)
+    if no_problems is not None:
+        rect_q[no_problems + 1] += rect_q[no_problems]
+        rect_q[no_problems] = 0
     stats["inspections"] += len(inspections)
 
     # ---- units --------------------------------------------------------------------
@@ -600,7 +613,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
         pl = []
         for pi in range(pledge_q[ui]):
             camp = zf if (uid in zf_set and r.random() < 0.25) else zd
-            p = new_pledge(g, camp, zd, pi + 1)
+            p = new_pledge(g, camp, zd, pi + 1, ui in late_units)
             pl.append(p)
             all_pledges.append((p, pl))
         unit_data.append((u, udir, ev_files, pl))
@@ -713,12 +726,12 @@ for _s, _w in PLEDGE_STATES:
     _PS_CUM.append(_acc)
 
 
-def new_pledge(g: Gen, camp: str, zd: str, num: int) -> dict:
+def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict:
     r, T, d = g.r, g.T, g.d
     want = r.choices(_PS_NAMES, cum_weights=_PS_CUM)[0]
     # published
     if camp == zd:
-        P = g.between(d(2026, 3, 1), d(2026, 3, 31)) if r.random() < 0.85 else g.between(d(2026, 4, 1), d(2026, 9, 30))
+        P = g.between(d(2026, 3, 1), d(2026, 3, 31)) if not late and r.random() < 0.85 else g.between(d(2026, 4, 1), d(2026, 9, 30))
     else:
         P = g.between(d(2026, 1, 10), d(2026, 9, 30))
     P = min(P, T - 75)
@@ -901,7 +914,9 @@ def new_rect(g: Gen, camp: str, found: int | None, source: str | None, ev_files:
     r, d = g.r, g.d
     if found is None:
         source = r.choices(["自查", "群众反映", "上级通报", "督查"], weights=[60, 20, 8, 12])[0]
-        if source == "自查" and r.random() < 0.7:
+        if not camp.endswith("zuofeng-nian"):
+            found = g.between(d(2026, 4, 1), g.T)
+        elif source == "自查" and r.random() < 0.7:
             found = g.between(d(2026, 1, 10), d(2026, 2, 28))
         else:
             found = g.between(d(2026, 1, 10), g.T)
@@ -959,6 +974,7 @@ def finish_rect(g: Gen, rec: dict, ev_files: list[str]) -> None:
         C = g.between(max(F + 20, V - 10), V)
         DL = g.between(F + 7, C - 1)
     else:  # 有异议
+        DL = F + r.randint(15, 60)
         C = g.between(F, T - 6)
         V = g.between(C, min(C + 3, T - 1))
         o = g.between(max(C + 1, V), T)
@@ -1097,7 +1113,7 @@ def main(argv: list[str] | None = None) -> int:
         "stale_after_days": 45,
         "closure_notice_days": 7,
         "oversight": {"hotline": "12345", "email": "duban@example.gov.cn",
-                      "address": "示例市人民路1号政务服务中心三楼督查室", "report_url": "https://www.example.gov.cn/jubao"},
+                      "address": f"{'示例市' if multi else names[0]}人民路1号政务服务中心三楼督查室", "report_url": "https://www.example.gov.cn/jubao"},
     }
     write(root / "site.yaml", yaml_map(site))
     elapsed = time.perf_counter() - t0

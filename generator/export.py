@@ -30,6 +30,10 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 
+# Tables published as CSV at /data/<table>.csv (contract §5).
+CSV_TABLES = ("units", "pledges", "ledger", "rectifications", "duties")
+
+
 def _d(v) -> str | None:
     return v.isoformat() if v is not None else None
 

@@ -1,0 +1,53 @@
+"""The non-page files of the site: open data, schemas, feeds, the manifest and evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator, Union
+
+from . import export, schema
+from .derive import Derived
+
+Spec = Union[Path, str, bytes]
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+
+
+def static_files(view: Derived, root: Path, previous_manifest: str | None = None) -> Iterator[tuple[str, Spec]]:
+    """(site path, content or file on disk) for every file that is not a page."""
+    table_rows = export.rows(view)
+    for table, rows in table_rows.items():
+        if table in export.CSV_TABLES:
+            yield f"data/{table}.csv", export.csv_bytes(table, rows)
+    data = export.gongshi_json(view, table_rows)
+    yield "data/gongshi.json", _json(data)
+    try:
+        from .datapackage import datapackage
+    except ImportError:  # pragma: no cover - while the module is being written
+        datapackage = None
+    if datapackage is not None:
+        yield "data/datapackage.json", _json(datapackage(view, table_rows))
+    try:
+        from .manifest import build_manifest
+    except ImportError:  # pragma: no cover
+        build_manifest = None
+    if build_manifest is not None:
+        previous = None
+        if previous_manifest and Path(previous_manifest).is_file():
+            previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
+        yield "data/manifest.json", _json(build_manifest(data, previous))
+    for kind in schema.KINDS:
+        yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+    try:
+        from .feeds import feed_files
+    except ImportError:  # pragma: no cover
+        feed_files = None
+    if feed_files is not None:
+        yield from feed_files(view)
+    ds = view.dataset
+    for uid, folder in ds.units.items():
+        for ev in sorted(folder.evidence):
+            yield f"units/{uid}/{ev}", root / "data" / "units" / uid / ev

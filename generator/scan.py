@@ -1,0 +1,63 @@
+"""The post-build scan: no executable markup from data may reach the built site.
+
+Only the content area of generated pages is scanned (the theme's own scripts live outside
+it), plus the search index, whose titles Material's search inserts as live HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .markup import ALLOWED_SCHEMES
+
+_CONTENT_START = re.compile(r'<article class="md-content__inner[^"]*"[^>]*>')
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "base", "form", "meta", "link", "style"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.found.append(f"{tag} 的事件属性 {name}")
+            if name.lower() in ("href", "src", "action", "formaction", "xlink:href", "srcset") and value:
+                m = _SCHEME.match(value)
+                if m and m.group(1).lower() not in ALLOWED_SCHEMES:
+                    self.found.append(f"{tag} 的 {name}={value[:40]!r}")
+
+    handle_startendtag = handle_starttag
+
+
+def scan_html(html: str) -> list[str]:
+    m = _CONTENT_START.search(html)
+    if not m:
+        return []
+    end = html.find("</article>", m.end())
+    s = _Scanner()
+    s.feed(html[m.end(): end if end != -1 else None])
+    return s.found
+
+
+def scan_site(site_dir: Path, urls: list[str]) -> list[str]:
+    problems = []
+    for url in urls:
+        f = site_dir / url / "index.html"
+        if f.is_file():
+            for what in scan_html(f.read_text(encoding="utf-8")):
+                problems.append(f"/{url}: {what}")
+    index = site_dir / "search" / "search_index.json"
+    if index.is_file():
+        for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+            s = _Scanner()
+            s.feed(doc.get("title", ""))
+            for what in s.found:
+                problems.append(f"搜索索引 {doc.get('location', '')}: {what}")
+    return problems

@@ -6,7 +6,6 @@ does it replace ``site/``, so a failed build never leaves a half-written site.
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import sys
@@ -24,10 +23,6 @@ def _env(as_of: date | None, strict: bool) -> None:
         os.environ["GONGSHI_AS_OF"] = as_of.isoformat()
     if strict:
         os.environ["GONGSHI_STRICT"] = "1"
-
-
-def _quiet_mkdocs() -> None:
-    logging.getLogger("mkdocs").setLevel(logging.WARNING)
 
 
 def build_site(root: Path, as_of: date | None = None, strict: bool = False, out: str | None = None) -> int:

@@ -25,6 +25,7 @@ from .publish import static_files
 from .render import Page, Renderer, plan
 
 log = logging.getLogger("mkdocs.plugins.gongshi")
+jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news for editors
 ASSETS = Path(__file__).parent / "assets"
 
 

@@ -147,7 +147,7 @@ def relative(from_url: str, to_url: str) -> str:
         frag = ""
     base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
     rel = posixpath.relpath("/" + to_url, "/" + base) if to_url != base else "."
-    if to_url.endswith("/") and not rel.endswith("/"):
+    if (to_url == "" or to_url.endswith("/")) and not rel.endswith("/"):
         rel += "/"
     if rel == "./":
         rel = "./"

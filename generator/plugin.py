@@ -71,6 +71,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if self.config.search_terms:
             for word in search_terms(self.view):
                 jieba.add_word(word, freq=100000)
+        # The header shows site_name unescaped; the title comes from data, so escape it.
+        config.site_name = html.escape(self.view.site.title, quote=True)
         if "assets/gongshi.css" not in config.extra_css:
             config.extra_css.append("assets/gongshi.css")
         return config

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Iterable
 
 from . import records as R
 from . import schema
@@ -71,7 +71,7 @@ def _read_tree(src: Source, rel: str, problems: Problems):
         return None, False
 
 
-def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool):
+def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None):
     node, ok = _read_tree(src, rel, problems)
     if not ok:
         return None, None
@@ -80,7 +80,7 @@ def _convert(src: Source, rel: str, kind: str, problems: Problems, required: boo
             problems.error(rel, 0, "", "文件是空的：请按字段参考填写内容")
             return None, None
         return (), None
-    return schema.convert(kind, node, schema.Ctx(rel, problems)), node
+    return schema.convert(kind, node, schema.Ctx(rel, problems), unit), node
 
 
 def _declared_ids(node, key: str = "id") -> set[str]:
@@ -171,15 +171,11 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
             if fname not in ok_files:
                 lists[kind] = ()
                 continue
-            value, node = _convert(src, rel, kind, problems, False)
+            value, node = _convert(src, rel, kind, problems, False, uid)
             if kind in ("pledges", "rectifications"):
                 getattr(declared, kind)[uid] = _declared_ids(node)
             if value is None or value is schema.BAD:
                 value = ()
-            if kind == "ledger":
-                value = tuple(dataclasses.replace(e, unit=uid, seq=i) for i, e in enumerate(value))
-            else:
-                value = tuple(dataclasses.replace(e, unit=uid) for e in value)
             lists[kind] = value
         reports = {}
         for f in folder:
@@ -258,5 +254,3 @@ def _load_report(src: Source, rel: str, uid: str, problems: Problems) -> R.Repor
     campaign = PurePosixPath(rel).stem
     return dataclasses.replace(rep, unit=uid, campaign=campaign, body="\n".join(lines[end + 1:]).strip("\n"))
 
-
-Reader = Callable[[str], bytes]

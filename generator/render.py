@@ -28,7 +28,6 @@ DATA_FILES = {
     "gongshi": "全部公开记录（JSON），含计算日期 as_of", "datapackage": "数据包说明（Frictionless Data Package）",
     "manifest": "每条公开记录的 SHA-256 指纹清单，用于核对记录是否被改动", "feed": "动态订阅（Atom）",
 }
-RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed"}
 
 
 @dataclass

@@ -314,11 +314,11 @@ class Obj(Type):
         self.fields = {f.name: f for f in fields}
         self.doc = doc
 
-    def convert(self, node, ctx, key):
+    def convert(self, node, ctx, key, extra: dict | None = None):
         if not isinstance(node, Map):
             ctx.error(node.line, key, f"应为映射（“键: 值”的形式），实际是{_show(node)}")
             return BAD
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(extra) if extra else {}
         lines: dict[str, int] = {}
         ok = True
         fields = self.fields
@@ -614,11 +614,21 @@ KINDS: dict[str, Kind] = {
 }
 
 
-def convert(kind: str, node: Node, ctx: Ctx) -> Any:
+def convert(kind: str, node: Node, ctx: Ctx, unit: str | None = None) -> Any:
+    """One file's tree to records; list items of a unit's files get ``unit`` (and ledger ``seq``) set."""
     k = KINDS[kind]
-    if k.is_list:
+    if not k.is_list:
+        return k.spec.convert(node, ctx, "")
+    if unit is None or not isinstance(node, Seq):
         return k.spec.convert(node, ctx, kind)
-    return k.spec.convert(node, ctx, "")
+    item = k.spec.item
+    out = []
+    for i, n in enumerate(node.items):
+        extra = {"unit": unit, "seq": i} if kind == "ledger" else {"unit": unit}
+        v = item.convert(n, ctx, f"{kind}[{i}]", extra) if isinstance(n, Map) else item.convert(n, ctx, f"{kind}[{i}]")
+        if v is not BAD:
+            out.append(v)
+    return tuple(out)
 
 
 def key_paths(kind: str) -> list[str]:

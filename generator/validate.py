@@ -14,6 +14,9 @@ from .load import Declared
 from .markup import bad_link_schemes
 from .schema import DATE_RE, TARGET_RE, _near
 
+# Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
+RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
+
 
 def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems) -> None:
     site = ds.site
@@ -129,6 +132,8 @@ def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Pr
             problems.error(*p.loc.at("id"), f"承诺标识“{p.id}”重复：第 {seen[p.id].loc.line} 行已经用过，在本单位内必须唯一")
         else:
             seen[p.id] = p
+        if p.id in RESERVED_PLEDGE_IDS:
+            problems.error(*p.loc.at("id"), f"承诺标识不能用“{p.id}”：它是单位页面下的固定网址，请换一个")
         _ref_campaign(problems, p.loc.at("campaign"), p.campaign, declared)
         _markdown(problems, p.loc.at("commitment"), p.commitment)
         if p.withdrawn is not None:

@@ -128,51 +128,61 @@ def decode(raw: bytes) -> str:
 
 def parse(text: str) -> Node | None:
     """Build the node tree of one YAML document; None for an empty file."""
-    stack: list[tuple[Node, str | None, int]] = []  # (container, pending key, key line)
+    # Hot loop: a county's data is some 400,000 events, so this avoids generator layers
+    # and helper calls; each event is handled inline.
+    containers: list[Node] = []  # open mappings and sequences, innermost last
+    pending: list = []  # per open container: the key waiting for its value (mappings only)
     root: Node | None = None
     documents = 0
-
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent, key, key_line = stack[-1]
-        if isinstance(parent, Seq):
-            parent.items.append(node)
-            return
-        assert isinstance(parent, Map)
-        if key is None:
-            if not isinstance(node, Scalar):
-                raise YamlFileError(node.line, "键必须是简单文本，不能是列表或映射")
-            if node.value in parent.entries:
-                first = parent.entries[node.value][0]
-                raise YamlFileError(node.line, f"重复的键“{node.value}”（第 {first} 行已经写过）：同一层级中每个键只能出现一次")
-            stack[-1] = (parent, node.value, node.line)
-        else:
-            parent.entries[key] = (key_line, node)
-            stack[-1] = (parent, None, 0)
-
+    ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+    MapStart, SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    MapEnd, SeqEnd, DocStart = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        get = loader.get_event
+        while True:
+            event = get()
+            if event is None:
+                break
             cls = type(event)
-            if cls is yaml.ScalarEvent:
+            if cls is ScalarEvent or cls is MapStart or cls is SeqStart:
                 line = event.start_mark.line + 1
-                _refuse_anchor_and_tag(event, line)
-                attach(Scalar(event.value, not event.style and event.implicit[0], line))
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
-                line = event.start_mark.line + 1
-                _refuse_anchor_and_tag(event, line)
-                if len(stack) >= MAX_DEPTH:
-                    raise YamlFileError(line, f"嵌套层级过深（超过 {MAX_DEPTH} 层）：数据文件不需要这么多层，请检查缩进")
-                node: Node = Map(line) if cls is yaml.MappingStartEvent else Seq(line)
-                attach(node)
-                stack.append((node, None, 0))
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-                stack.pop()
-            elif cls is yaml.AliasEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    _refuse_anchor_and_tag(event, line)
+                if cls is ScalarEvent:
+                    node: Node = Scalar(event.value, not event.style and event.implicit[0], line)
+                else:
+                    if len(containers) >= MAX_DEPTH:
+                        raise YamlFileError(line, f"嵌套层级过深（超过 {MAX_DEPTH} 层）：数据文件不需要这么多层，请检查缩进")
+                    node = Map(line) if cls is MapStart else Seq(line)
+                if containers:
+                    parent = containers[-1]
+                    if type(parent) is Seq:
+                        parent.items.append(node)
+                    else:
+                        key = pending[-1]
+                        if key is None:
+                            if type(node) is not Scalar:
+                                raise YamlFileError(line, "键必须是简单文本，不能是列表或映射")
+                            entries = parent.entries
+                            if node.value in entries:
+                                first = entries[node.value][0]
+                                raise YamlFileError(line, f"重复的键“{node.value}”（第 {first} 行已经写过）：同一层级中每个键只能出现一次")
+                            pending[-1] = node
+                        else:
+                            parent.entries[key.value] = (key.line, node)
+                            pending[-1] = None
+                else:
+                    root = node
+                if cls is not ScalarEvent:
+                    containers.append(node)
+                    pending.append(None)
+            elif cls is MapEnd or cls is SeqEnd:
+                containers.pop()
+                pending.pop()
+            elif cls is AliasEvent:
                 raise YamlFileError(event.start_mark.line + 1, "不支持别名（*…）：请把内容直接写出来")
-            elif cls is yaml.DocumentStartEvent:
+            elif cls is DocStart:
                 documents += 1
                 if documents > 1:
                     raise YamlFileError(
@@ -185,6 +195,10 @@ def parse(text: str) -> Node | None:
         raise YamlFileError(mark.line + 1 if mark else 0, _parser_message(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(0, _parser_message(exc)) from None
+    finally:
+        dispose = getattr(loader, "dispose", None)
+        if dispose is not None:
+            dispose()
     if isinstance(root, Scalar) and root.plain and root.value == "":
         return None
     return root

@@ -52,11 +52,18 @@ class _Md:
 _md = _Md()
 
 
+# Text with none of these is one plain paragraph; most ledger notes are, and Python-Markdown
+# is the slowest step of a build, so such text skips it.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>#!&|~=\n\r\t:]|^\s*(?:[-+>]|\d+[.)])|  ")
+
+
 @lru_cache(maxsize=4096)
 def render(text: str | None, shift_headings: bool = True) -> str:
     """Markdown from data to safe HTML (headings start at h3 so pages keep their outline)."""
     if not text:
         return ""
+    if not _MARKDOWN_SYNTAX.search(text):
+        return f"<p>{_escape(text.strip())}</p>"
     html = _md.convert(text)
     if shift_headings:
         html = re.sub(r"<(/?)h([1-4])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
@@ -70,18 +77,29 @@ def render(text: str | None, shift_headings: bool = True) -> str:
     )
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKERS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)|[*_`~]+")
+
+
 def plain(text: str | None, limit: int = 0) -> str:
-    """A one-line plain-text rendering (for descriptions, feeds and tooltips)."""
+    """A one-line plain-text rendering (descriptions, feeds, search, tooltips).
+
+    Markup is stripped, not rendered: the result is always escaped where it lands, and
+    rendering every note twice would double the cost of a build.
+    """
     if not text:
         return ""
-    t = nh3.clean(render(text), tags=set())
-    t = re.sub(r"\s+", " ", _unescape(t)).strip()
+    t = _LINK.sub(r"\1", text)
+    t = _MARKERS.sub("", t)
+    t = re.sub(r"\s+", " ", t).strip()
     if limit and len(t) > limit:
         t = t[: limit - 1] + "…"
     return t
 
 
-def _unescape(t: str) -> str:
+def _escape(t: str) -> str:
     import html
 
-    return html.unescape(t)
+    return html.escape(t, quote=False)
+
+

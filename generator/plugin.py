@@ -103,6 +103,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.meta["description"] = html.escape(gp.description, quote=True) if gp.description else ""
         page.meta["gs_generated"] = True
         page.meta.setdefault("hide", ["toc"])
+        # Material's indexer would parse and segment every generated page in full (most of
+        # the build time, and an index of tens of MB); it gets a compact entry instead.
+        page.meta["search"] = {"exclude": True}
         if gp.updated:
             page.meta["gs_updated"] = gp.updated.isoformat()
         page.edit_url = self._edit_url(gp)
@@ -113,6 +116,22 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if gp is None or page.file.generated_by is None:
             return html_
         return self.renderer.render(gp)
+
+    def on_page_context(self, context, *, page, config, nav):
+        gp = self.by_uri.get(page.file.src_uri)
+        if gp is None or page.file.generated_by is None:
+            return context
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        index = getattr(search, "search_index", None)
+        if index is not None and hasattr(index, "entries"):
+            segment = getattr(index, "_segment_chinese", lambda t: t)
+            for location, title, text in search_entries(gp, self.view):
+                index.entries.append({
+                    "location": location,
+                    "title": html.escape(title, quote=True),
+                    "text": html.escape(segment(text), quote=False),
+                })
+        return context
 
     def on_post_build(self, *, config):
         if self.config.scan:
@@ -139,6 +158,37 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             return None
         anchor = f"#L{line}" if line > 1 else ""
         return f"{base}/blob/{site.edit_branch}/{path}{anchor}"
+
+
+def search_entries(gp: Page, view) -> list[tuple[str, str, str]]:
+    """(location, plain title, plain text) for the search index: what a reader would search by."""
+    from .markup import plain
+
+    ctx = gp.context
+    ds = view.dataset
+    if gp.kind == "pledge":
+        v = ctx["p"]
+        u = ctx["unit"].unit
+        text = " ".join(x for x in (u.name, u.short_name or "", v.state.value, plain(v.commitment, 200),
+                                     " ".join(v.pledge.tags), v.responsible or "") if x)
+        return [(gp.url, v.title, text)]
+    if gp.kind == "unit":
+        u = ctx["unit"].unit
+        return [(gp.url, u.name, " ".join(x for x in (u.short_name, u.category, u.head, u.service_officer) if x))]
+    if gp.kind == "rectifications":
+        out = []
+        u = ctx["unit"].unit
+        for r in view.rects_by_unit.get(u.id, []):
+            title = f"{u.short_name or u.name}：{plain(r.rect.problem, 40)}"
+            text = " ".join(x for x in (r.state.value, r.rect.source, r.rect.category or "", plain(r.rect.problem, 200)) if x)
+            out.append((f"{gp.url}#{r.id}", title, text))
+        return out
+    if gp.kind == "campaign":
+        c = ctx["campaign"]
+        return [(gp.url, c.title, " ".join(x for x in (c.organizer, c.document or "", plain(c.summary, 300)) if x))]
+    if gp.kind in ("notice",):
+        return []
+    return [(gp.url, gp.title, gp.description)]
 
 
 def search_terms(view) -> set[str]:

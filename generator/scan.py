@@ -36,14 +36,43 @@ class _Scanner(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)([^<>]*)>")
+_ATTR = re.compile(r"""([^\s"'=<>/]+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_BAD_TAGS = {"script", "iframe", "object", "embed", "base", "form", "meta", "link", "style"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "srcset"}
+
+
 def scan_html(html: str) -> list[str]:
+    """Executable markup in the content area of one page (a tag-level scan, fast enough for every page)."""
     m = _CONTENT_START.search(html)
     if not m:
         return []
     end = html.find("</article>", m.end())
-    s = _Scanner()
-    s.feed(html[m.end(): end if end != -1 else None])
-    return s.found
+    found = []
+    for tag in _TAG.finditer(html, m.end(), end if end != -1 else len(html)):
+        name = tag.group(1).lower()
+        if name in _BAD_TAGS:
+            found.append(f"<{name}>")
+        attrs = tag.group(2)
+        if not attrs.strip():
+            continue
+        for a in _ATTR.finditer(attrs):
+            key = a.group(1).lower()
+            value = a.group(2) or a.group(3) or a.group(4) or ""
+            if key.startswith("on"):
+                found.append(f"{name} 的事件属性 {key}")
+            elif key in _URL_ATTRS and value:
+                v = _unescape(value)
+                sm = _SCHEME.match(v)
+                if sm and sm.group(1).lower() not in ALLOWED_SCHEMES:
+                    found.append(f"{name} 的 {key}={value[:40]!r}")
+    return found
+
+
+def _unescape(v: str) -> str:
+    import html as _html
+
+    return _html.unescape(v)
 
 
 def scan_site(site_dir: Path, urls: list[str]) -> list[str]:

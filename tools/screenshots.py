@@ -37,6 +37,8 @@ def main() -> int:
                 page.goto(base + p.lstrip("/"))
                 slug = p.strip("/").replace("/", "_") or "home"
                 page.screenshot(path=str(out_dir / f"{slug}-{name}.png"), full_page=True)
+                # The top of the page as a reader first sees it, at full resolution.
+                page.screenshot(path=str(out_dir / f"{slug}-{name}-top.png"), full_page=False)
                 width = page.evaluate("document.documentElement.scrollWidth")
                 print(f"{name} {p}: scrollWidth={width}")
             ctx.close()

@@ -41,9 +41,10 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         if u.category not in categories:
             hint = _near(u.category, categories)
             problems.error(*u.loc.at("category"), f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
+        # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
         _pledges(folder, declared, today, problems)
-        _ledger(folder, declared, today, problems)
-        _rectifications(folder, declared, today, problems)
+        _ledger(uid, folder, declared, today, problems)
+        _rectifications(uid, folder, declared, today, problems)
         for rep in folder.reports.values():
             if rep.campaign not in declared.campaigns:
                 problems.error(rep.loc.path, 0, "", f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
@@ -177,8 +178,8 @@ def _is_date(s: str) -> bool:
         return False
 
 
-def _ledger(folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
-    pledge_ids = declared.pledges.get(folder.unit.id, set())
+def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
+    pledge_ids = declared.pledges.get(uid, set())
     last: dict[str, R.LedgerEntry] = {}
     # Progress is compared in date order (file order breaks ties), as the derived state reads it.
     for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
@@ -192,10 +193,10 @@ def _ledger(folder: R.UnitFolder, declared: Declared, today: date, problems: Pro
                            f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）：进度回退时必须填写 correction 说明原因")
         last[e.pledge] = e
         _markdown(problems, e.loc.at("note"), e.note)
-        _evidence(folder, problems, e.loc, e.evidence)
+        _evidence(uid, folder, problems, e.loc, e.evidence)
 
 
-def _rectifications(folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
+def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
     seen: dict[str, R.Rectification] = {}
     for r in folder.rectifications:
         if r.id in seen:
@@ -227,7 +228,7 @@ def _rectifications(folder: R.UnitFolder, declared: Declared, today: date, probl
                 if c.verified_on > today:
                     problems.error(*c.loc.at("verified_on"), f"验收日期 {c.verified_on} 晚于今天（{today}）")
             _markdown(problems, c.loc.at("summary"), c.summary)
-            _evidence(folder, problems, c.loc, c.evidence)
+            _evidence(uid, folder, problems, c.loc, c.evidence)
         for o in r.objections:
             if c is None:
                 problems.error(*o.loc.at("date"), "还没有销号，不能登记对销号的异议：群众反映的新问题请另列一条")
@@ -240,7 +241,7 @@ def _rectifications(folder: R.UnitFolder, declared: Declared, today: date, probl
             _markdown(problems, o.loc.at("summary"), o.summary)
 
 
-def _evidence(folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tuple[str, ...]) -> None:
+def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tuple[str, ...]) -> None:
     path, line, key = loc.at("evidence")
     for i, ev in enumerate(evidence):
         where = (path, _item_line(evidence, i, line), f"{key}[{i}]")
@@ -252,7 +253,7 @@ def _evidence(folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tu
         if parts[0] != "evidence" or ".." in parts or ev.startswith("/") or len(parts) < 2:
             problems.error(*where, f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名")
         elif ev not in folder.evidence:
-            problems.error(*where, f"找不到佐证文件 data/units/{folder.unit.id}/{ev}：请把文件放进 evidence/ 文件夹，或检查文件名")
+            problems.error(*where, f"找不到佐证文件 data/units/{uid}/{ev}：请把文件放进 evidence/ 文件夹，或检查文件名")
 
 
 def _item_line(items, i: int, fallback: int) -> int:

@@ -78,10 +78,13 @@ class YamlFileError(Exception):
 
 
 _PARSER_MESSAGES = [
+    ("mapping values are not allowed in this context", "此处不能出现“: ”。若文本本身含有冒号，请给整段文本加引号"),
+    ("did not find expected comment or line break", "这一行的值后面有多余的内容：值以“>”或“|”开头（如目标 \">= 90\"）或含有特殊符号时，请给整段加引号"),
     ("mapping values are not allowed here", "此处不能出现“: ”。若文本本身含有冒号，请给整段文本加引号"),
     ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
     ("did not find expected key", "缩进没有对齐，或列表项缺少“- ”"),
     ("did not find expected '-' indicator", "缩进没有对齐：列表项应以“- ”开头并对齐"),
+    ("found a tab character that violates indentation", "不能用制表符（Tab）缩进，请改用空格"),
     ("found character '\\t' that cannot start any token", "不能用制表符（Tab）缩进，请改用空格"),
     ("found unexpected end of stream", "文件意外结束：可能有引号或括号没有闭合"),
     ("found unknown escape character", "双引号文本中有无法识别的反斜杠转义，请改用单引号或去掉反斜杠"),
@@ -192,7 +195,13 @@ def parse(text: str) -> Node | None:
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlFileError(mark.line + 1 if mark else 0, _parser_message(exc)) from None
+        message = _parser_message(exc)
+        if mark is not None:
+            lines = text.split("\n")
+            bad = lines[mark.line] if mark.line < len(lines) else ""
+            if "\t" in bad[: len(bad) - len(bad.lstrip())]:
+                message = "YAML 语法错误：不能用制表符（Tab）缩进，请改用空格"
+        raise YamlFileError(mark.line + 1 if mark else 0, message) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(0, _parser_message(exc)) from None
     finally:

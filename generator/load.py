@@ -30,9 +30,10 @@ class Declared:
 
     units: set[str] = dataclasses.field(default_factory=set)
     campaigns: set[str] = dataclasses.field(default_factory=set)
-    pledges: dict[str, set[str]] = dataclasses.field(default_factory=dict)
-    rectifications: dict[str, set[str]] = dataclasses.field(default_factory=dict)
+    pledges: dict[str, set[str] | None] = dataclasses.field(default_factory=dict)
+    rectifications: dict[str, set[str] | None] = dataclasses.field(default_factory=dict)
     inspections: set[str] = dataclasses.field(default_factory=set)
+    inspections_complete: bool = True
 
 
 class Source:
@@ -40,15 +41,31 @@ class Source:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.symlinks: list[str] = []
 
     def list(self) -> list[str]:
-        """Every file under data/, as posix paths relative to the root, sorted."""
+        """Every file under data/, as posix paths relative to the root, sorted.
+
+        Symbolic links are left out (and listed in ``symlinks``): a link could pull a file
+        from outside the repository into the public site.
+        """
         base = self.root / "data"
         out = []
+        self.symlinks = []
         for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             rel = Path(dirpath).relative_to(self.root).as_posix()
-            out.extend(f"{rel}/{f}" for f in filenames if not f.startswith("."))
+            for d in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    self.symlinks.append(f"{rel}/{d}")
+                    dirnames.remove(d)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for f in filenames:
+                if f.startswith("."):
+                    continue
+                if os.path.islink(os.path.join(dirpath, f)):
+                    self.symlinks.append(f"{rel}/{f}")
+                else:
+                    out.append(f"{rel}/{f}")
         return sorted(out)
 
     def read(self, rel: str) -> bytes:
@@ -95,6 +112,8 @@ def _declared_ids(node, key: str = "id") -> set[str]:
 
 def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     files = src.list()
+    for link in getattr(src, "symlinks", ()):
+        problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
     declared = Declared()
     by_dir: dict[str, list[str]] = {}
     for f in files:
@@ -102,12 +121,14 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         by_dir.setdefault(parts[1] if len(parts) > 2 else "", []).append(f)
 
     site = None
+    site_node = None
     if "data/site.yaml" in files:
-        site, _ = _convert(src, "data/site.yaml", "site", problems, True)
+        site, site_node = _convert(src, "data/site.yaml", "site", problems, True)
     else:
         problems.error("data/site.yaml", 0, "", "缺少网站设置文件 data/site.yaml")
     if not isinstance(site, R.Site):
-        site = R.Site(loc=R.NOWHERE, title="（site.yaml 有错误）", owner="", oversight=R.Oversight(R.NOWHERE))
+        site = R.Site(loc=R.NOWHERE, title="（site.yaml 有错误）", owner="", oversight=R.Oversight(R.NOWHERE),
+                      unit_categories=_categories_anyway(site_node))
     elif site.unit_categories is not None:
         site = dataclasses.replace(site, unit_categories=tuple(site.unit_categories))
 
@@ -162,8 +183,9 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
             continue
         unit, _ = _convert(src, f"{base}/unit.yaml", "unit", problems, True)
         if not isinstance(unit, R.Unit):
-            continue
-        if unit.id != uid:
+            # Its own errors are reported; a stand-in lets the rest of the folder be checked.
+            unit = R.Unit(loc=R.Loc(f"{base}/unit.yaml", 0, ""), id=uid, name=uid, category="")
+        elif unit.id != uid:
             problems.error(*unit.loc.at("id"), f"单位标识“{unit.id}”与文件夹名“{uid}”不一致：两者必须相同")
         lists: dict[str, tuple] = {}
         for fname, kind in LIST_FILES.items():
@@ -173,7 +195,8 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
                 continue
             value, node = _convert(src, rel, kind, problems, False, uid)
             if kind in ("pledges", "rectifications"):
-                getattr(declared, kind)[uid] = _declared_ids(node)
+                # None: the file could not be read, so references into it cannot be judged.
+                getattr(declared, kind)[uid] = None if value is None else _declared_ids(node)
             if value is None or value is schema.BAD:
                 value = ()
             lists[kind] = value
@@ -191,6 +214,8 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         if _yaml_stem(f, problems, "inspections/ 中只能放 .yaml 文件") is None:
             continue
         value, node = _convert(src, f, "inspections", problems, False)
+        if value is None:
+            declared.inspections_complete = False
         declared.inspections |= _declared_ids(node)
         if value and value is not schema.BAD:
             inspections.extend(value)
@@ -208,6 +233,16 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
 
     ds = R.Dataset(str(src.root), site, campaigns, units, tuple(inspections), evaluations)
     return ds, declared
+
+
+def _categories_anyway(node) -> tuple[str, ...]:
+    """The unit categories of a site.yaml that has other errors, so units are not wrongly rejected."""
+    if isinstance(node, Map) and "unit_categories" in node.entries:
+        value = schema.SITE.fields["unit_categories"].type.convert(
+            node.entries["unit_categories"][1], schema.Ctx("", Problems()), "unit_categories")
+        if value is not schema.BAD and value:
+            return tuple(value)
+    return R.DEFAULT_CATEGORIES
 
 
 def _yaml_stem(rel: str, problems: Problems, hint: str) -> str | None:

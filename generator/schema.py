@@ -11,6 +11,7 @@ The same declarations drive three things, so they cannot drift apart:
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -161,7 +162,11 @@ class Int(Type):
         if not isinstance(node, Scalar):
             ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
             return BAD
-        value = self._parse(node.value.strip())
+        text = node.value.strip()
+        if len(text) > 30:
+            ctx.error(node.line, key, f"数字过长（{len(text)} 个字符）：请检查是否误粘贴")
+            return BAD
+        value = self._parse(text)
         if value is None:
             ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
             return BAD
@@ -188,8 +193,10 @@ class Number(Int):
     def _parse(self, text: str):
         if not NUM_RE.match(text):
             return None
+        if INT_RE.match(text):
+            return int(text)
         f = float(text)
-        return int(f) if INT_RE.match(text) else f
+        return f if math.isfinite(f) and abs(f) < 1e15 else None
 
     def json_schema(self):
         s = super().json_schema()

@@ -25,7 +25,9 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         o = site.oversight
         if not any((o.hotline, o.email, o.address, o.report_url)):
             problems.error(*site.loc.at("oversight"), "至少要填一种监督渠道：hotline、email、address 或 report_url")
-        _link(problems, site.loc.at("oversight.report_url"), o.report_url, web_only=True)
+        _link(problems, o.loc.at("report_url"), o.report_url, web_only=True)
+        _link(problems, site.loc.at("base_url"), site.base_url, web_only=True)
+        _link(problems, site.loc.at("repo_url"), site.repo_url, web_only=True)
         if site.timezone:
             try:
                 from zoneinfo import ZoneInfo
@@ -38,7 +40,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
 
     for uid, folder in ds.units.items():
         u = folder.unit
-        if u.category not in categories:
+        if u.loc.line and u.category not in categories:
             hint = _near(u.category, categories)
             problems.error(*u.loc.at("category"), f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
         # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
@@ -63,9 +65,11 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         for i, fd in enumerate(ins.findings):
             if fd.unit not in declared.units:
                 problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
-            elif fd.rectification and fd.rectification not in declared.rectifications.get(fd.unit, ()):
+            elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
+                    and fd.rectification not in declared.rectifications.get(fd.unit, set()):
+                known = declared.rectifications.get(fd.unit) or set()
                 problems.error(*fd.loc.at("rectification"),
-                               f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题{_near(fd.rectification, declared.rectifications.get(fd.unit, ()))}")
+                               f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题{_near(fd.rectification, known)}")
             _markdown(problems, fd.loc.at("note"), fd.note)
 
     for e in ds.evaluations.values():
@@ -183,7 +187,7 @@ def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, pro
     last: dict[str, R.LedgerEntry] = {}
     # Progress is compared in date order (file order breaks ties), as the derived state reads it.
     for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
-        if e.pledge not in pledge_ids:
+        if pledge_ids is not None and e.pledge not in pledge_ids:
             problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{_near(e.pledge, pledge_ids)}")
         if e.date > today:
             problems.error(*e.loc.at("date"), f"台账日期 {e.date} 晚于今天（{today}）：只能记录已经做完的工作")
@@ -204,7 +208,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
         else:
             seen[r.id] = r
         _ref_campaign(problems, r.loc.at("campaign"), r.campaign, declared)
-        if r.inspection and r.inspection not in declared.inspections:
+        if r.inspection and declared.inspections_complete and r.inspection not in declared.inspections:
             problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{_near(r.inspection, declared.inspections)}")
         _markdown(problems, r.loc.at("problem"), r.problem)
         for u in r.updates:
@@ -236,8 +240,12 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
                 problems.error(*o.loc.at("date"), f"异议日期 {o.date} 早于销号日期 {c.date}")
             if o.date > today:
                 problems.error(*o.loc.at("date"), f"异议日期 {o.date} 晚于今天（{today}）")
-            if o.resolution is not None and o.resolution.date < o.date:
-                problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 早于异议日期 {o.date}")
+            if o.resolution is not None:
+                if o.resolution.date < o.date:
+                    problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 早于异议日期 {o.date}")
+                if o.resolution.date > today:
+                    problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 晚于今天（{today}）")
+                _markdown(problems, o.resolution.loc.at("summary"), o.resolution.summary)
             _markdown(problems, o.loc.at("summary"), o.summary)
 
 

@@ -1,0 +1,249 @@
+"""`gongshi check`: exit codes, output formats, warnings, --strict and the as-of date."""
+
+import json
+
+import pytest
+
+from generator.records import PledgeState
+from helpers import (CAMPAIGN, CAMPAIGN_YAML, LEDGER_FGW, PLEDGES_FGW, PLEDGES_SWJ, SITE, UNIT_SWJ, check_lines, checked,
+                     cli, d, errors_of, find, replace, run_cli, write)
+
+LEDGER = "data/units/fgw/ledger.yaml"
+SWJ_PLEDGES = "data/units/swj/pledges.yaml"
+
+OPEN_PLEDGE = """\
+- id: changtai
+  campaign: zhudong-fuwu
+  title: 常态化上门服务
+  commitment: 每月上门服务。
+  published: 2025-01-12
+"""  # appended to PLEDGES_SWJ: pledges[1] on line 7; open, no entries, no deadline
+
+
+def _no_traceback(*texts):
+    for t in texts:
+        assert "Traceback" not in t
+
+
+def test_clean_project_exits_0_with_a_summary(project):
+    rc, out, err = run_cli(project, "check")
+    assert rc == 0, out + err
+    assert out == ""
+    assert "检查了 2 个单位、3 项承诺、4 条台账、1 个问题" in err and "没有错误" in err
+
+
+def test_errors_exit_1_with_a_summary(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  progress: 30", "  progress: 120"))
+    rc, out, err = run_cli(project, "check")
+    assert rc == 1
+    _no_traceback(out, err)
+    assert out.splitlines() == [
+        "data/units/fgw/ledger.yaml:3: ledger[0].progress：超出范围：应在 0 到 100 之间，实际是 120"]
+    assert "1 个错误" in err
+
+
+def _many_errors(project):
+    write(project, "data/site.yaml", replace(SITE, "timezone: Asia/Shanghai", "timezone: Nowhere/City"))
+    write(project, "data/units/swj/unit.yaml", replace(UNIT_SWJ, "category: 审批职能部门", "category: 审批部门"))
+    write(project, LEDGER, replace(replace(LEDGER_FGW, "  progress: 30", "  progress: 120"), "pledge: zoufang", "pledge: nosuch"))
+    write(project, f"data/campaigns/{CAMPAIGN}.yaml", replace(CAMPAIGN_YAML, "    end: 2025-01-31", "    end: 2024-01-31"))
+    write(project, "data/units/fgw/pledges.yaml", replace(PLEDGES_FGW, "- id: zoufang", "- id: wangban"))
+    write(project, "data/units/fgw/unit.yaml", "")
+    return [
+        (f"data/campaigns/{CAMPAIGN}.yaml", 11, "phases[0].end"),
+        ("data/site.yaml", 3, "timezone"),
+        ("data/units/fgw/unit.yaml", 0, ""),
+        ("data/units/swj/unit.yaml", 3, "category"),
+    ]
+
+
+def test_every_problem_in_one_run_sorted_by_file_then_line(project):
+    expected = _many_errors(project)
+    rc, lines = check_lines(project)
+    assert rc == 1
+    for path, line, key in expected:
+        find(lines, path, line, key)
+    where = []
+    for ln in lines:
+        path, rest = ln.split(":", 1)
+        num = rest.split(":", 1)[0]
+        where.append((path, int(num) if num.isdigit() else 0))
+    assert where == sorted(where)
+    assert len(lines) == len(set(lines))
+
+
+def test_every_problem_in_one_file(project):
+    write(project, LEDGER, replace(replace(LEDGER_FGW, "  progress: 30", "  progress: 120"), "  progress: 10", "  progress: 101"))
+    lines = errors_of(project)
+    find(lines, LEDGER, 3, "ledger[0].progress")
+    find(lines, LEDGER, 10, "ledger[1].progress")
+
+
+def test_format_json(project):
+    _many_errors(project)
+    rc, out, err = cli(project, "check", "--format", "json")
+    _no_traceback(out, err)
+    assert rc == 1
+    items = json.loads(out)
+    assert isinstance(items, list) and items
+    for it in items:
+        assert set(it) == {"path", "line", "key", "level", "message"}
+        assert isinstance(it["line"], int) and it["level"] in ("error", "warning")
+    it = next(i for i in items if i["path"] == "data/site.yaml")
+    assert it == {"path": "data/site.yaml", "line": 3, "key": "timezone", "level": "error",
+                  "message": "“Nowhere/City”不是有效的时区名称，如 Asia/Shanghai"}
+    empty = next(i for i in items if i["path"] == "data/units/fgw/unit.yaml")
+    assert empty["line"] == 0 and empty["key"] == ""
+    assert [(i["path"], i["line"]) for i in items] == sorted((i["path"], i["line"]) for i in items)
+
+
+def test_format_json_when_clean_is_an_empty_list(project):
+    rc, out, err = cli(project, "check", "--format", "json")
+    assert rc == 0 and json.loads(out) == []
+
+
+def test_format_github(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  progress: 30", "  progress: 120"))
+    rc, out, err = cli(project, "check", "--format", "github")
+    assert rc == 1
+    _no_traceback(out, err)
+    assert out.splitlines() == [
+        "::error file=data/units/fgw/ledger.yaml,line=3::ledger[0].progress：超出范围：应在 0 到 100 之间，实际是 120"]
+
+
+def test_format_github_for_a_whole_file(project):
+    write(project, "data/units/swj/unit.yaml", "")
+    rc, out, err = cli(project, "check", "--format", "github")
+    assert rc == 1
+    assert "::error file=data/units/swj/unit.yaml::文件是空的：请按字段参考填写内容" in out.splitlines()
+
+
+def test_github_actions_adds_annotations_to_text(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  progress: 30", "  progress: 120"))
+    rc, out, err = cli(project, "check", env={"GITHUB_ACTIONS": "true"})
+    assert rc == 1
+    assert "data/units/fgw/ledger.yaml:3: ledger[0].progress：" in out
+    assert "::error file=data/units/fgw/ledger.yaml,line=3::" in out
+
+
+def test_stale_pledge_is_a_warning(project):
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    rc, lines = check_lines(project)
+    assert rc == 0
+    find(lines, SWJ_PLEDGES, 7, "pledges[1].id", "“常态化上门服务”久未更新", "45 天", warning=True)
+    rc, out, err = cli(project, "check", "--format", "json")
+    assert rc == 0 and [i["level"] for i in json.loads(out)] == ["warning"]
+    rc, out, err = cli(project, "check", "--format", "github")
+    assert rc == 0 and out.startswith("::warning file=data/units/swj/pledges.yaml,line=7::pledges[1].id：")
+
+
+def test_strict_makes_warnings_errors(project):
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    rc, lines = check_lines(project, "--strict")
+    assert rc == 1
+    find(lines, SWJ_PLEDGES, 7, "pledges[1].id", "久未更新")
+    rc, out, err = run_cli(project, "check", "--strict")
+    assert rc == 1
+    _no_traceback(out, err)
+
+
+def test_strict_on_a_clean_project(project):
+    rc, lines = check_lines(project, "--strict")
+    assert (rc, lines) == (0, [])
+
+
+# ---- the as-of date ------------------------------------------------------------------------
+
+
+def test_as_of_moves_the_view(project):
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    # 2025-02-26 is 45 days after publication: not yet stale; 2025-02-27 is 46 days: stale.
+    rc, out, err = cli(project, "check", "--strict", "--as-of", "2025-02-26")
+    assert (rc, out) == (0, "")
+    assert "视图日期 2025-02-26" in err
+    rc, lines = check_lines(project, "--as-of", "2025-02-27")
+    assert rc == 0
+    find(lines, SWJ_PLEDGES, 7, "pledges[1].id", "久未更新", warning=True)
+
+
+def test_gongshi_as_of_moves_the_view(project):
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    rc, out, err = run_cli(project, "check", "--strict", env={"GONGSHI_AS_OF": "2025-02-26"})
+    assert (rc, out) == (0, "")
+    assert "视图日期 2025-02-26" in err
+    rc, out, err = run_cli(project, "check", "--strict", env={"GONGSHI_AS_OF": "2025-02-27"})
+    assert rc == 1 and "久未更新" in out
+
+
+def test_as_of_flag_wins_over_the_environment(project):
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    rc, out, err = cli(project, "check", "--strict", "--as-of", "2025-02-26", env={"GONGSHI_AS_OF": "2025-12-31"})
+    assert rc == 0 and "视图日期 2025-02-26" in err
+
+
+def test_as_of_changes_derived_states(project):
+    early = checked(project, as_of=d("2025-02-15"))
+    now = checked(project)
+    assert early.errors == [] and now.errors == []
+    state = {v.id: v.state for v in early.derived.pledges}
+    assert state == {"wangban": PledgeState.IN_PROGRESS, "zoufang": PledgeState.NOT_STARTED,
+                     "jianfei": PledgeState.NOT_STARTED}
+    assert {v.id: v.state for v in now.derived.pledges} == {
+        "wangban": PledgeState.DONE, "zoufang": PledgeState.WITHDRAWN, "jianfei": PledgeState.DONE}
+
+
+def test_environment_as_of_reaches_the_library_boundary(project, monkeypatch):
+    from generator.pipeline import parse_as_of
+
+    monkeypatch.setenv("GONGSHI_AS_OF", "2025-02-15")
+    assert parse_as_of(None) == d("2025-02-15")
+    assert parse_as_of("2025-03-01") == d("2025-03-01")
+
+
+def test_records_after_as_of_still_check(project):
+    rc, out, err = cli(project, "check", "--strict", "--as-of", "2025-01-01")
+    assert (rc, out) == (0, "")
+
+
+def test_as_of_does_not_move_today(project):
+    """A ledger entry after the real today is an error whatever the view date."""
+    write(project, LEDGER, replace(LEDGER_FGW, "- date: 2025-03-05", "- date: 2099-01-01"))
+    lines = errors_of(project, "--as-of", "2100-01-01")
+    find(lines, LEDGER, 8, "ledger[1].date", "晚于今天")
+
+
+def test_today_can_be_injected_in_the_library(project):
+    res = checked(project, today=d("2025-03-06"))
+    keys = {(p.path, p.line, p.key) for p in res.errors}
+    assert (LEDGER, 12, "ledger[2].date") in keys  # dated 2025-03-10
+    assert (LEDGER, 8, "ledger[1].date") not in keys  # dated 2025-03-05
+    assert res.derived.as_of == d("2025-03-06")
+
+
+@pytest.mark.parametrize("bad", ["2025-02-30", "tomorrow", "2025/01/01", "20250101x"])
+def test_invalid_as_of_is_a_usage_error(project, bad):
+    run = run_cli if bad == "2025-02-30" else cli  # one real process is enough to see the boundary
+    rc, out, err = run(project, "check", "--as-of", bad)
+    assert rc == 2
+    _no_traceback(out, err)
+    assert f"日期“{bad}”无效" in err and "YYYY-MM-DD" in err
+
+
+def test_invalid_gongshi_as_of_is_a_usage_error(project):
+    rc, out, err = run_cli(project, "check", env={"GONGSHI_AS_OF": "2025-13-01"})
+    assert rc == 2
+    _no_traceback(out, err)
+    assert "日期“2025-13-01”无效" in err
+
+
+def test_unknown_format_is_a_usage_error(project):
+    rc, out, err = cli(project, "check", "--format", "xml")
+    assert rc == 2
+    _no_traceback(out, err)
+
+
+def test_missing_project_is_a_data_error_not_a_crash(tmp_path):
+    rc, out, err = run_cli(tmp_path / "nowhere", "check")
+    assert rc == 1
+    _no_traceback(out, err)
+    assert "data/site.yaml" in out

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import Level, format_problems
+from .integrity import IntegrityError
 from .pipeline import AsOfError, check, parse_as_of
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -124,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="生成网站到 site/")
     as_of(b)
-    b.add_argument("--strict", action="store_true", help="把警告也当作错误")
+    b.add_argument("--strict", action="store_true", help="MkDocs 的警告（如失效链接）也当作错误；数据警告（如久未更新）不影响构建")
     b.add_argument("--site-dir", default=None, help="输出目录，默认 site/")
     b.set_defaults(func=cmd_build)
 
@@ -159,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except AsOfError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except IntegrityError as exc:  # --base / --base-export / diff: the earlier state cannot be read
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import jieba
+import markupsafe
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -67,12 +68,21 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         self.view = res.derived
         self.pages = plan(self.view)
         self.by_uri = {p.src_uri: p for p in self.pages}
+        # The event stream (newest first) the home page already holds: the feeds and the
+        # "data last changed" date of every page come from it.
+        self.events = next((p.context["events"] for p in self.pages if p.kind == "home"), None)
+        if self.events is None:
+            from .events import events
+
+            self.events = events(self.view)
+        self.data_changed = max((e.date for e in self.events), default=None)
         self.renderer = Renderer(self.view, self.root / self.config.templates)
         if self.config.search_terms:
             for word in search_terms(self.view):
                 jieba.add_word(word, freq=100000)
         # The header shows site_name unescaped; the title comes from data, so escape it.
-        config.site_name = html.escape(self.view.site.title, quote=True)
+        # Markup: Material's logo links apply |e again, which would show entities as text.
+        config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
         if "assets/gongshi.css" not in config.extra_css:
             config.extra_css.append("assets/gongshi.css")
         return config
@@ -83,18 +93,25 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 continue  # a hand-written page in content/ wins over the generated one
             files.append(File.generated(config, p.src_uri, content=""))
         files.append(File.generated(config, "assets/gongshi.css", abs_src_path=str(ASSETS / "gongshi.css")))
-        for uri, spec in static_files(self.view, self.root, self.config.previous_manifest):
+        sizes: dict[str, int] = {}
+        for uri, spec in static_files(self.view, self.root, self.config.previous_manifest, self.events):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
                 files.append(File.generated(config, uri, abs_src_path=str(spec)))
             else:
                 files.append(File.generated(config, uri, content=spec))
+                sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
+        data_page = self.by_uri.get("data/index.md")
+        if data_page is not None:
+            data_page.context["sizes"] = sizes  # the open-data page lists each download's size
         return files
 
     def on_page_markdown(self, markdown, *, page, config, files):
         gp = self.by_uri.get(page.file.src_uri)
         page.meta["gs_as_of"] = self.view.as_of.isoformat()
+        if self.data_changed is not None:
+            page.meta["gs_data_changed"] = self.data_changed.isoformat()
         if gp is None or page.file.generated_by is None:
             return markdown
         # Material puts titles and descriptions into the page unescaped, and its search
@@ -128,7 +145,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             for location, title, text in search_entries(gp, self.view):
                 index.entries.append({
                     "location": location,
-                    "title": html.escape(title, quote=True),
+                    # Titles are segmented too, or a phrase inside a long title is never found.
+                    "title": html.escape(segment(title), quote=True),
                     "text": html.escape(segment(text), quote=False),
                 })
         return context
@@ -176,8 +194,9 @@ def search_entries(gp: Page, view) -> list[tuple[str, str, str]]:
         u = ctx["unit"].unit
         return [(gp.url, u.name, " ".join(x for x in (u.short_name, u.category, u.head, u.service_officer) if x))]
     if gp.kind == "rectifications":
-        out = []
         u = ctx["unit"].unit
+        # The page itself first: Material groups anchor entries under their page's entry.
+        out = [(gp.url, gp.title, " ".join(x for x in (u.name, u.short_name or "", "问题整改") if x))]
         for r in view.rects_by_unit.get(u.id, []):
             title = f"{u.short_name or u.name}：{plain(r.rect.problem, 40)}"
             text = " ".join(x for x in (r.state.value, r.rect.source, r.rect.category or "", plain(r.rect.problem, 200)) if x)

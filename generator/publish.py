@@ -16,20 +16,27 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
 
 
-def static_files(view: Derived, root: Path, previous_manifest: str | None = None) -> Iterator[tuple[str, Spec]]:
-    """(site path, content or file on disk) for every file that is not a page."""
+def static_files(view: Derived, root: Path, previous_manifest: str | None = None,
+                 events: list | None = None) -> Iterator[tuple[str, Spec]]:
+    """(site path, content or file on disk) for every file that is not a page.
+
+    ``events`` is the event stream of ``view`` when the caller has it already (the feeds use it).
+    """
     table_rows = export.rows(view)
+    written: dict[str, bytes] = {}
     for table, rows in table_rows.items():
         if table in export.CSV_TABLES:
-            yield f"data/{table}.csv", export.csv_bytes(table, rows)
+            written[f"{table}.csv"] = content = export.csv_bytes(table, rows)
+            yield f"data/{table}.csv", content
     data = export.gongshi_json(view, table_rows)
-    yield "data/gongshi.json", _json(data)
+    written["gongshi.json"] = content = _json(data).encode("utf-8")
+    yield "data/gongshi.json", content
     try:
         from .datapackage import datapackage
     except ImportError:  # pragma: no cover - while the module is being written
         datapackage = None
     if datapackage is not None:
-        yield "data/datapackage.json", _json(datapackage(view, table_rows))
+        yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
     try:
         from .manifest import build_manifest
     except ImportError:  # pragma: no cover
@@ -46,7 +53,7 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     except ImportError:  # pragma: no cover
         feed_files = None
     if feed_files is not None:
-        yield from feed_files(view)
+        yield from feed_files(view, events)
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

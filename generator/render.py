@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import jinja2
 
-from . import charts, markup
+from . import charts, markup, qr
 from . import records as R
 from .events import events as all_events
 from .derive import (DONE_PLEDGE, OPEN_PLEDGE, Derived, PledgeView, RectView, derive, pledge_indicator)
@@ -71,7 +71,7 @@ def plan(view: Derived) -> list[Page]:
     site = Site(view)
     ds = view.dataset
     stream = all_events(view)
-    from .export import COLUMNS, CSV_TABLES
+    from .export import CSV_TABLES, TABLES
 
     data_files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
         ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
@@ -85,7 +85,7 @@ def plan(view: Derived) -> list[Page]:
         Page("evaluations/index.md", "evaluations/", "考核评比", "evaluations.html", kind="evaluations"),
         Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
         Page("data/index.md", "data/", "开放数据", "data.html",
-             {"files": data_files, "columns": {t: COLUMNS[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
+             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
     ]
     for cid, c in ds.campaigns.items():
         pages.append(Page(f"campaigns/{cid}/index.md", f"campaigns/{cid}/", c.title, "campaign.html",
@@ -178,6 +178,7 @@ class Renderer:
             state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)),
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,
+            qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
         )
         self.edit_base = edit_base
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +19,22 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 
-def _env(as_of: date | None, strict: bool) -> None:
+@contextmanager
+def _env(as_of: date | None, strict: bool):
+    """The plugin reads the as-of date and strictness from the environment; restore it afterwards."""
+    saved = {k: os.environ.get(k) for k in ("GONGSHI_AS_OF", "GONGSHI_STRICT")}
     if as_of is not None:
         os.environ["GONGSHI_AS_OF"] = as_of.isoformat()
     if strict:
         os.environ["GONGSHI_STRICT"] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def build_site(root: Path, as_of: date | None = None, strict: bool = False, out: str | None = None) -> int:
@@ -30,7 +42,13 @@ def build_site(root: Path, as_of: date | None = None, strict: bool = False, out:
     if not config_file.is_file():
         print(f"gongshi: 找不到 {config_file}：请在项目根目录运行，或用 --root 指定", file=sys.stderr)
         return 2
-    _env(as_of, strict)
+    # --strict is MkDocs' strictness (broken links, nav problems). Data warnings such as 久未更新
+    # are public facts about a unit, not faults of the build: they never stop the site.
+    with _env(as_of, False):
+        return _build(config_file, root, strict, out)
+
+
+def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
     target = Path(out).resolve() if out else root / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".site-building-", dir=target.parent))
@@ -62,10 +80,10 @@ def build_site(root: Path, as_of: date | None = None, strict: bool = False, out:
 def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
     from mkdocs.commands.serve import serve as mk_serve
 
-    _env(as_of, False)
-    try:
-        mk_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
-    except (PluginError, Abort, ConfigurationError) as exc:
-        print(f"gongshi: 预览失败。\n{exc}", file=sys.stderr)
-        return 1
+    with _env(as_of, False):
+        try:
+            mk_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+        except (PluginError, Abort, ConfigurationError) as exc:
+            print(f"gongshi: 预览失败。\n{exc}", file=sys.stderr)
+            return 1
     return 0

@@ -66,7 +66,12 @@ def render(text: str | None, shift_headings: bool = True) -> str:
         return f"<p>{_escape(text.strip())}</p>"
     html = _md.convert(text)
     if shift_headings:
-        html = re.sub(r"<(/?)h([1-4])\b", lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", html)
+        # The text's own top heading becomes h3 (under the page's h1 and section h2),
+        # whatever level the editor started at, so the outline never skips a level.
+        levels = [int(x) for x in re.findall(r"<h([1-6])\b", html)]
+        if levels:
+            shift = 3 - min(levels)
+            html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + shift, 1), 6)}", html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

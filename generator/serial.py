@@ -12,7 +12,9 @@ from typing import Any
 from . import records as R
 
 # Bookkeeping of the loader, not part of what an editor wrote.
-_SKIP = {"loc", "unit", "seq", "body"}
+_SKIP = {"loc", "seq", "body"}
+# Records whose ``unit`` comes from their folder (findings and scores name their unit themselves).
+_UNIT_FROM_FOLDER = (R.Pledge, R.LedgerEntry, R.Rectification, R.Report)
 
 
 def to_json(value: Any) -> Any:
@@ -22,7 +24,7 @@ def to_json(value: Any) -> Any:
             return str(value)
         out = {}
         for f in dataclasses.fields(value):
-            if f.name in _SKIP:
+            if f.name in _SKIP or (f.name == "unit" and isinstance(value, _UNIT_FROM_FOLDER)):
                 continue
             v = getattr(value, f.name)
             if v is None or v == () or v == {}:

@@ -152,6 +152,11 @@ def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Pr
                 problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 早于公示日期 {p.published}：公示前的修改直接改原字段即可")
             if ch.date > today:
                 problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 晚于今天（{today}）")
+            if ch.field == "commitment":
+                # An earlier commitment is shown, rendered, for dates before the change.
+                for side in ("from_", "to"):
+                    if isinstance(getattr(ch, side), str):
+                        _markdown(problems, ch.loc.at(side.rstrip("_")), getattr(ch, side))
             if ch.field in ("deadline", "indicator"):
                 for side in ("from_", "to"):
                     name = side.rstrip("_")

@@ -162,6 +162,11 @@ def bench_url(server, bench_site) -> str:
     return server[1]("bench", bench_site)
 
 
+@pytest.fixture(scope="session")
+def hostile_url(server, hostile_site) -> str:
+    return server[1]("hostile", hostile_site)
+
+
 # ---------------------------------------------------------------------------------------
 # Chromium through Playwright
 
@@ -193,11 +198,13 @@ def browser():
 
 
 class Recorder:
-    """What a browser context did: hosts it asked for, console errors and page errors."""
+    """What a browser context did: requests to other hosts, console errors, page errors and
+    JavaScript dialogs (an ``alert(1)`` from injected markup would open one)."""
 
     def __init__(self) -> None:
         self.foreign: list[str] = []
         self.errors: list[str] = []
+        self.dialogs: list[str] = []
 
     def check_local(self) -> None:
         assert not self.foreign, "requests left 127.0.0.1:\n" + "\n".join(self.foreign)
@@ -228,6 +235,12 @@ def browse(browser):
         page.on("console", lambda m: rec.errors.append(f"console {m.type}: {m.text} ({m.location})")
                 if m.type == "error" else None)
         page.on("pageerror", lambda e: rec.errors.append(f"pageerror: {e}"))
+
+        def dialog(d):
+            rec.dialogs.append(f"{d.type}: {d.message}")
+            d.dismiss()
+
+        page.on("dialog", dialog)
         return page, rec
 
     yield make

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 GONGSHI = [sys.executable, "-m", "generator"]
-MKDOCS = [sys.executable, "-m", "mkdocs"]
+MKDOCS = [str(VENV_BIN / "mkdocs")] if (VENV_BIN / "mkdocs").is_file() else [sys.executable, "-m", "mkdocs"]
 
 SAMPLE_AS_OF = date(2025, 10, 31)
 """The fixed date the sample site is rendered and built for (goldens, browser tests)."""

@@ -1,0 +1,282 @@
+"""The built site in headless Chromium, as a citizen on a phone or a desktop sees it.
+
+Every test runs with requests to hosts other than 127.0.0.1 aborted and recorded (the
+``browse`` fixture fails the test on any): the site must work with no outside request.
+A page load costs about a second here, so each loaded page is checked for several things.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+import sitekit as K
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = 390
+
+
+def _goto(page, url: str):
+    resp = page.goto(url, wait_until="load")
+    assert resp is not None and resp.status == 200, f"{url}: HTTP {resp.status if resp else '?'}"
+    return resp
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _overflow(page) -> tuple[int, list[str]]:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    culprits = page.evaluate("""(w) => Array.from(document.querySelectorAll('article *'))
+        .filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.gs-table-wrap'))
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 30))""",
+                             PHONE)
+    return width, culprits
+
+
+# ---------------------------------------------------------------------------------------
+# Every page kind at phone width: no sideways scroll, one h1, no console error
+
+
+SAMPLE_PAGES = ["", "units/", "units/fgw/", K.SAMPLE_PLEDGE_URL, "units/fgw/xiangmu-bangban/",
+                "units/fgw/rectifications/", "units/spj/rectifications/", "campaigns/", "campaigns/yingshang/",
+                "campaigns/yingshang/shishi/", "evaluations/yingshang/", "inspections/", "updates/", "data/",
+                "units/fgw/notice/"]
+
+
+@pytest.mark.parametrize("url", SAMPLE_PAGES)
+def test_page_on_a_phone(sample_url, browse, url):
+    page, rec = browse(width=PHONE, height=844)
+    _goto(page, sample_url + url)
+    page.wait_for_load_state("networkidle")
+    width, culprits = _overflow(page)
+    assert width <= PHONE, f"/{url} is {width}px wide at a {PHONE}px viewport; wide elements: {culprits}"
+    assert page.locator("article h1").count() == 1, "the content area should hold exactly one h1"
+    assert not rec.errors, f"/{url}: console errors:\n" + "\n".join(rec.errors)
+
+
+def test_pages_on_a_desktop_without_console_errors(sample_url, browse):
+    page, rec = browse()
+    for url in ("", "units/fgw/", K.SAMPLE_PLEDGE_URL, "campaigns/yingshang/shishi/"):
+        _goto(page, sample_url + url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("article h1").count() == 1, url
+    assert "示例县政务承诺公开平台" in page.title()
+    assert not rec.errors, "console errors:\n" + "\n".join(rec.errors)
+
+
+def _bench_pages(bench_view) -> list[str]:
+    """The bench site's heaviest pages: most pledges, longest title, most rectifications, widest duty table."""
+    v, ds = bench_view, bench_view.dataset
+    unit = max(ds.units, key=lambda u: len(v.by_unit.get(u, [])))
+    pledge = max(v.pledges, key=lambda p: (len(p.title), len(p.entries)))
+    rects = max(ds.units, key=lambda u: len(v.rects_by_unit.get(u, [])))
+    cid, camp = max(ds.campaigns.items(), key=lambda kv: sum(len(ph.duties) for ph in kv[1].phases))
+    phase = max(camp.phases, key=lambda ph: len(ph.duties))
+    pages = ["", "units/", f"units/{unit}/", f"units/{pledge.unit}/{pledge.pledge.id}/",
+             f"units/{rects}/rectifications/", f"campaigns/{cid}/", f"campaigns/{cid}/{phase.id}/", "inspections/",
+             "updates/"]
+    pages += [f"evaluations/{c}/" for c in v.evaluations][:1]
+    return pages
+
+
+def test_bench_pages_on_a_phone(bench_url, bench_view, browse):
+    page, rec = browse(width=PHONE, height=844)
+    wide = []
+    for url in _bench_pages(bench_view):
+        _goto(page, bench_url + url)
+        width, culprits = _overflow(page)
+        if width > PHONE:
+            wide.append(f"/{url}: {width}px; wide elements: {culprits}")
+    assert not wide, "pages scroll sideways on a phone:\n" + "\n".join(wide)
+    assert not rec.errors, "console errors:\n" + "\n".join(rec.errors)
+
+
+# ---------------------------------------------------------------------------------------
+# Search
+
+
+def _search(page, query: str) -> list[str]:
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator('label[for="__search"]').first.click()
+    box.click()
+    box.fill(query)
+    box.press("End")  # Material listens to keyup; an IME's final key does the same for a real reader
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return document.querySelector('.md-search-result__item') || (m && /没有找到/.test(m.textContent)); }",
+        timeout=10_000)
+    page.wait_for_timeout(200)  # let the list settle
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+
+
+SEARCHES = [
+    ("企业开办", K.SAMPLE_PLEDGE_URL),  # the start of a pledge title
+    ("一日办结", K.SAMPLE_PLEDGE_URL),  # a fragment from the middle of a title
+    ("帮办代办", "units/fgw/xiangmu-bangban/"),
+    ("发改委", "units/fgw/"),  # a unit's short name
+    ("审批局", "units/spj/"),
+    ("营商环境", "campaigns/yingshang/"),  # a campaign term
+]
+
+
+def test_search_finds_chinese_phrases(sample_url, browse):
+    page, rec = browse()
+    _goto(page, sample_url)
+    page.wait_for_load_state("networkidle")
+    problems = []
+    for query, want in SEARCHES:
+        hrefs = _search(page, query)
+        paths = [_path(h) for h in hrefs]
+        if _path(sample_url + want) not in paths:
+            problems.append(f"{query!r} did not find /{want}; results: {[p.split('/sample/')[-1] for p in paths]}")
+        bad = [h for h in hrefs if "undefined" in h]
+        if bad:
+            problems.append(f"{query!r} gave broken result links: {bad}")
+    assert not problems, "search:\n" + "\n".join(problems)
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+def test_search_result_leads_to_the_pledge(sample_url, browse):
+    page, rec = browse()
+    _goto(page, sample_url)
+    page.wait_for_load_state("networkidle")
+    _search(page, "企业开办")
+    page.locator(f'.md-search-result__item a[href*="{K.SAMPLE_PLEDGE_URL}"]').first.click()
+    page.wait_for_load_state("load")
+    assert _path(page.url).endswith(K.SAMPLE_PLEDGE_URL)
+    assert page.locator("article h1").inner_text().strip() == K.SAMPLE_PLEDGE_TITLE
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+# ---------------------------------------------------------------------------------------
+# Click-through: unit → pledge → evidence
+
+
+def test_unit_to_pledge_to_evidence(sample_url, browse):
+    page, rec = browse()
+    _goto(page, sample_url + "units/fgw/")
+    page.locator("article a", has_text=K.SAMPLE_PLEDGE_TITLE).first.click()
+    page.wait_for_load_state("load")
+    assert _path(page.url) == _path(sample_url + K.SAMPLE_PLEDGE_URL)
+    assert page.locator("article h1").inner_text().strip() == K.SAMPLE_PLEDGE_TITLE
+    evidence = page.eval_on_selector_all(".gs-evidence a", "els => els.map(e => e.href)")
+    local = [h for h in evidence if urlsplit(h).hostname == "127.0.0.1"]
+    assert len(local) >= 2, evidence
+    for href in local:  # every local evidence file is served
+        resp = page.request.get(href)
+        assert resp.status == 200, f"{href}: HTTP {resp.status}"
+        assert resp.body(), href
+    with page.expect_response(lambda r: r.url.endswith("/evidence/tuijinhui.jpg")) as info:
+        page.locator(".gs-evidence a", has_text="tuijinhui.jpg").first.click()
+    assert info.value.status == 200
+    page.wait_for_load_state("load")
+    assert _path(page.url) == _path(sample_url + "units/fgw/evidence/tuijinhui.jpg")
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+def test_rectification_anchor_and_open_data(sample_url, browse):
+    page, rec = browse()
+    _goto(page, sample_url + "units/fgw/rectifications/#yiyi")
+    box = page.locator("#yiyi")
+    assert box.count() == 1 and box.is_visible()
+    assert "有异议" in box.inner_text()
+    _goto(page, sample_url + "data/")
+    links = page.eval_on_selector_all("article a", "els => els.map(e => e.href)")
+    files = [h for h in links if h.endswith((".csv", ".json", ".xml"))]
+    assert any(h.endswith("/data/pledges.csv") for h in files), links
+    broken = []
+    for href in files:
+        resp = page.request.get(href)
+        if resp.status != 200:
+            broken.append(f"{href}: HTTP {resp.status}")
+        elif href.endswith(".csv") and not resp.body().startswith(b"\xef\xbb\xbf"):
+            broken.append(f"{href}: no BOM")
+        elif href.endswith(".json"):
+            json.loads(resp.body())
+    assert not broken, "open-data links:\n" + "\n".join(broken)
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+# ---------------------------------------------------------------------------------------
+# Hostile text in a real browser: shown as text, nothing runs
+
+
+def test_hostile_pages_show_text_and_run_nothing(hostile_url, browse):
+    page, rec = browse()
+    for url in (K.HOSTILE_PLEDGE_URL, "", "units/evil/", "units/evil/rectifications/", "campaigns/evilc/", "inspections/",
+                "updates/"):
+        _goto(page, hostile_url + url)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("article img").count() == 0, f"/{url}: an <img> reached the page"
+    _goto(page, hostile_url + K.HOSTILE_PLEDGE_URL)
+    text = page.inner_text("article")
+    assert K.HOSTILE_PLEDGE_TITLE in text
+    for part in K.HOSTILE_PARTS[:-1]:
+        assert part in text, part
+    assert K.HOSTILE_PLEDGE_TITLE in page.title()
+    assert not rec.dialogs, f"injected script ran: {rec.dialogs}"
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+def test_hostile_search_results_are_text(hostile_url, browse):
+    """Material inserts result titles as HTML: they must arrive escaped, and show as text."""
+    page, rec = browse()
+    _goto(page, hostile_url)
+    page.wait_for_load_state("networkidle")
+    hrefs = _search(page, "承诺标题")
+    assert any(_path(h).endswith(K.HOSTILE_PLEDGE_URL) for h in hrefs), hrefs
+    results = page.locator(".md-search-result")
+    assert results.locator("img, svg[onload], script").count() == 0
+    assert "<script>alert(1)</script>" in results.inner_text()
+    assert not rec.dialogs, f"injected script ran: {rec.dialogs}"
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+# ---------------------------------------------------------------------------------------
+# Accessibility (axe-core): no serious or critical violation
+
+
+def _axe(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    out = []
+    for v in results.response.get("violations", []):
+        if v.get("impact") in ("serious", "critical"):
+            nodes = "; ".join(" ".join(map(str, n.get("target", []))) + " → "
+                              + (n.get("failureSummary") or "").replace("\n", " ")[:200] for n in v.get("nodes", [])[:5])
+            out.append(f"[{v['impact']}] {v['id']}: {v.get('help')} ({len(v.get('nodes', []))} nodes) {nodes}")
+    return out
+
+
+AXE_PAGES = [("", 1280), ("units/fgw/", 1280), (K.SAMPLE_PLEDGE_URL, 1280),
+             ("", PHONE), ("units/fgw/", PHONE), (K.SAMPLE_PLEDGE_URL, PHONE),
+             ("units/fgw/xiangmu-bangban/", 1280), ("units/spj/rectifications/", 1280),
+             ("campaigns/yingshang/shishi/", 1280), ("units/", PHONE), ("data/", PHONE)]
+
+
+@pytest.mark.parametrize("url,width", AXE_PAGES, ids=[f"{u or 'home'}@{w}" for u, w in AXE_PAGES])
+def test_axe_no_serious_violations(sample_url, browse, url, width):
+    page, rec = browse(width=width, height=900)
+    _goto(page, sample_url + url)
+    page.wait_for_load_state("networkidle")
+    found = _axe(page)
+    assert not found, f"axe on /{url} at {width}px:\n" + "\n".join(found)
+
+
+def test_axe_on_bench_pages(bench_url, bench_view, browse):
+    page, rec = browse()
+    v = bench_view
+    pledge = max(v.pledges, key=lambda p: len(p.entries))
+    found = []
+    for url in ("", f"units/{pledge.unit}/", f"units/{pledge.unit}/{pledge.pledge.id}/"):
+        _goto(page, bench_url + url)
+        page.wait_for_load_state("networkidle")
+        found += [f"/{url}: {x}" for x in _axe(page)]
+    assert not found, "\n".join(found)

@@ -1,0 +1,168 @@
+"""Page planning and rendering: golden files of the sample's pages, links, overrides.
+
+Goldens live in tests/site/golden/; after an intended change to a template, rewrite them with
+
+    GONGSHI_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_render.py
+
+and review the diff like any other change.  Only trailing whitespace is normalised.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import sitekit as K
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("GONGSHI_UPDATE_GOLDEN") == "1"
+
+PAGES = {
+    "home": "",
+    "unit-fgw": "units/fgw/",
+    "pledge-fgw-qiye-kaiban": "units/fgw/qiye-kaiban/",
+    "pledge-fgw-xiangmu-bangban": "units/fgw/xiangmu-bangban/",
+    "rectifications-fgw": "units/fgw/rectifications/",
+    "rectifications-spj": "units/spj/rectifications/",
+    "phase-yingshang-shishi": "campaigns/yingshang/shishi/",
+    "evaluation-yingshang": "evaluations/yingshang/",
+}
+
+
+def _norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.splitlines()).rstrip("\n") + "\n"
+
+
+@pytest.fixture(scope="module")
+def rendered(sample_view):
+    from generator.render import Renderer, plan
+
+    pages = {p.url: p for p in plan(sample_view)}
+    r = Renderer(sample_view)  # the package's templates only: no overrides
+    return {name: r.render(pages[url]) for name, url in PAGES.items()}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_golden(rendered, name):
+    got = _norm(rendered[name])
+    f = GOLDEN / f"{name}.html"
+    if UPDATE or not f.exists():
+        GOLDEN.mkdir(exist_ok=True)
+        f.write_text(got, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"golden file {f.name} did not exist and was written; review it and run again")
+        return
+    want = _norm(f.read_text(encoding="utf-8"))
+    if got != want:
+        import difflib
+
+        diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), f"golden/{f.name}",
+                                            "rendered", n=2))
+        pytest.fail(f"/{PAGES[name]} differs from golden/{f.name} "
+                    f"(GONGSHI_UPDATE_GOLDEN=1 rewrites it if the change is intended):\n{diff[:6000]}")
+
+
+def test_rendering_is_deterministic(sample_project, rendered):
+    """A second, independent check/derive/render of the same data gives the same bytes."""
+    from generator.pipeline import check
+    from generator.render import Renderer, plan
+
+    view = check(sample_project, K.SAMPLE_AS_OF).derived
+    pages = {p.url: p for p in plan(view)}
+    r = Renderer(view)
+    for name, url in PAGES.items():
+        assert r.render(pages[url]) == rendered[name], name
+
+
+def _headings(html_text: str) -> list[int]:
+    return [int(m.group(1)) for m in re.finditer(r"<h([1-6])\b", html_text)]
+
+
+def _heading_problems(html_text: str) -> list[str]:
+    levels = _headings(html_text)
+    out = []
+    if levels.count(1) != 1:
+        out.append(f"{levels.count(1)} h1 elements")
+    if levels and levels[0] != 1:
+        out.append(f"the first heading is h{levels[0]}")
+    for prev, lv in zip(levels, levels[1:]):
+        if lv > prev + 1:
+            out.append(f"h{lv} follows h{prev}")
+    return out
+
+
+def test_one_h1_and_no_skipped_heading_levels(sample_view):
+    """Every generated page: exactly one h1, and headings never skip a level (axe heading-order)."""
+    from generator.render import Renderer, plan
+
+    r = Renderer(sample_view)
+    bad = []
+    for p in plan(sample_view):
+        for what in _heading_problems(r.render(p)):
+            bad.append(f"/{p.url}: {what} (levels {_headings(r.render(p))})")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_planned_page_renders(sample_view):
+    from generator.render import Renderer, plan
+
+    r = Renderer(sample_view)
+    pages = plan(sample_view)
+    urls = [p.url for p in pages]
+    assert len(urls) == len(set(urls)), "two pages share a URL"
+    for p in pages:
+        assert p.src_uri == (p.url + "index.md"), p
+        assert p.title, p.url
+        html_text = r.render(p)
+        assert html_text.strip(), p.url
+
+
+def test_plan_covers_contract_urls(sample_view):
+    from generator.render import plan
+
+    urls = {p.url for p in plan(sample_view)}
+    need = {"", "campaigns/", "units/", "inspections/", "evaluations/", "updates/", "data/",
+            "campaigns/yingshang/", "campaigns/yingshang/qidong/", "campaigns/yingshang/youhua/",
+            "evaluations/yingshang/", "units/xzf/", "units/xzf/notice/", "units/xzf/rectifications/",
+            K.SAMPLE_PLEDGE_URL, "units/spj/zhengzhao/", "units/fgw/zhengce-duixian/"}
+    assert need <= urls, need - urls
+    assert "units/spj/weilai/" not in urls  # published after the as-of date
+
+
+@pytest.mark.parametrize("frm,to,want", [
+    ("", "units/", "units/"),
+    ("units/fgw/qiye-kaiban/", "", "../../../"),
+    ("units/fgw/qiye-kaiban/", "units/fgw/", "../"),
+    ("units/fgw/", "units/fgw/rectifications/#tuiwei", "rectifications/#tuiwei"),
+    ("units/fgw/", "units/fgw/evidence/a.jpg", "evidence/a.jpg"),
+    ("campaigns/yingshang/shishi/", "feed.xml", "../../../feed.xml"),
+    ("units/", "units/", "./"),
+])
+def test_relative_links(frm, to, want):
+    from generator.render import relative
+
+    assert relative(frm, to) == want
+
+
+def test_template_override_wins(sample_view, tmp_path):
+    from generator.render import Renderer, plan
+
+    (tmp_path / "evaluation.html").write_text("<h1>覆盖 {{ ev.evaluation.campaign }}</h1>", encoding="utf-8")
+    r = Renderer(sample_view, tmp_path)
+    pages = {p.url: p for p in plan(sample_view)}
+    assert r.render(pages["evaluations/yingshang/"]) == "<h1>覆盖 yingshang</h1>"
+    assert "<h1>" in r.render(pages["units/fgw/"])  # other templates still come from the package
+
+
+def test_frozen_phase_report_uses_the_phase_end(sample_view):
+    """/campaigns/<c>/<phase>/ is the record as of the phase's end (contract §5)."""
+    from generator.render import plan
+
+    p = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/qidong/"]
+    assert p.context["frozen"].as_of.isoformat() == "2025-03-31"
+    assert p.context["final"] is True
+    q = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/zongjie/"]
+    assert q.context["frozen"].as_of == sample_view.as_of and q.context["final"] is False

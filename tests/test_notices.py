@@ -232,24 +232,8 @@ def _no_browser(why: str):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _no_browser(f"Playwright is not installed ({exc})")
-    if not CHROMIUM.is_file():
-        _no_browser(f"no Chromium at {CHROMIUM}")
-    from generator.notices import CHROMIUM_ARGS
-
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    except Exception as exc:  # noqa: BLE001 - Playwright's own error type
-        pw.stop()
-        _no_browser(f"Chromium did not start: {exc}")
-    yield b
-    b.close()
-    pw.stop()
+def chromium(chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture(scope="module")

@@ -178,23 +178,8 @@ def _no_browser(why: str):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import Error as PwError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _no_browser(f"Playwright is not installed ({exc})")
-    if not CHROMIUM.is_file():
-        _no_browser(f"no Chromium at {CHROMIUM}")
-    pw = sync_playwright().start()
-    try:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    except PwError as exc:
-        pw.stop()
-        _no_browser(f"Chromium did not start: {exc}")
-    yield b
-    b.close()
-    pw.stop()
+def browser(chromium_browser):
+    return chromium_browser
 
 
 class Recorder:

@@ -30,6 +30,11 @@ _LINK_RE = re.compile(
 def bad_link_schemes(text: str) -> list[str]:
     """The schemes of links in ``text`` that are not http, https, mailto or tel."""
     out = []
+    # Entities in a link target (&#106;avascript:) are decoded by browsers and renderers alike.
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)
     for m in _LINK_RE.finditer(text):
         scheme = next(g for g in m.groups() if g)
         if scheme.lower() not in ALLOWED_SCHEMES:

@@ -173,8 +173,6 @@ def test_check_refuses_other_bad_link_forms(sample_copy, link):
         [p.text() for p in res.errors]
 
 
-@pytest.mark.xfail(reason="check does not decode entities in link targets; render() drops the link anyway",
-                   strict=False)
 def test_check_refuses_entity_encoded_scheme(sample_copy):
     from generator.pipeline import check
 

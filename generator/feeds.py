@@ -27,7 +27,7 @@ from .qr import site_base as base_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITE_LIMIT = 200  # entries in /feed.xml, newest first
-UNIT_LIMIT = 200  # entries in each unit's feed
+UNIT_LIMIT = 50  # entries in each unit's feed: what a reader polling it has not seen yet; the page lists all
 TAG_DATE = "2025"  # the tagging date of every id; part of the ids, so never change it
 
 # Characters XML 1.0 cannot hold at all, even escaped.

@@ -67,8 +67,12 @@ def render(text: str | None, shift_headings: bool = True) -> str:
     """Markdown from data to safe HTML (headings start at h3 so pages keep their outline)."""
     if not text:
         return ""
-    if not _MARKDOWN_SYNTAX.search(text):
-        return f"<p>{_escape(text.strip())}</p>"
+    # Block scalars (`note: |`) end in a newline that is not part of the text.
+    stripped = text.strip()
+    if not stripped:
+        return ""
+    if not _MARKDOWN_SYNTAX.search(stripped):
+        return f"<p>{_escape(stripped)}</p>"
     html = _md.convert(text)
     if shift_headings:
         # The text's own top heading becomes h3 (under the page's h1 and section h2),

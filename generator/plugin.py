@@ -2,7 +2,9 @@
 
 ``on_config`` checks the data and derives the view, ``on_files`` adds the generated pages and
 open-data files with ``File.generated``, ``on_page_markdown``/``on_page_content`` give each
-generated page its escaped title and its pre-rendered body, ``on_serve`` watches ``data/``.
+generated page its escaped title and its pre-rendered body, ``on_env`` starts Pagefind on the
+search records while MkDocs renders the page templates, ``on_post_build`` puts the search
+bundle in place and fails the build if a body held executable markup, ``on_serve`` watches ``data/``.
 """
 
 from __future__ import annotations
@@ -12,21 +14,22 @@ import logging
 import os
 from pathlib import Path
 
-import jieba
 import markupsafe
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 from .errors import Level, format_problems
 from .pipeline import AsOfError, check, parse_as_of
 from .publish import static_files
+from .prerender import Prerender, default_workers
 from .render import Page, Renderer, plan
+from .search import Indexer, SearchIndexError, content_record, page_records
 
 log = logging.getLogger("mkdocs.plugins.gongshi")
-jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not news for editors
 ASSETS = Path(__file__).parent / "assets"
 
 
@@ -40,15 +43,19 @@ class GongshiConfig(base.Config):
     templates = c.Type(str, default="theme_overrides/gongshi")
     """A folder whose templates override the package's, file by file (e.g. pledge.html)."""
     scan = c.Type(bool, default=True)
-    """After the build, fail if any executable markup reached a generated page or the search index."""
-    search_terms = c.Type(bool, default=True)
-    """Teach the search segmenter (jieba) unit names and campaign terms, so they are found whole."""
+    """Scan every generated page body as it is rendered; fail the build if executable markup reached one."""
+    search = c.Type(bool, default=True)
+    """Build the Pagefind search index (site/pagefind/), the search page and the header's search box."""
+    workers = c.Type(int, default=0)
+    """Processes that render page bodies ahead of MkDocs (0: one per CPU core; 1: none, all in MkDocs' process)."""
     previous_manifest = c.Optional(c.Type(str))
     """A previously published data/manifest.json to chain the new manifest to (path)."""
 
 
 class GongshiPlugin(BasePlugin[GongshiConfig]):
     supports_multiple_instances = False
+    indexer: Indexer | None = None  # set per build by on_files; on_build_error may come first
+    bodies: Prerender | None = None
 
     def on_config(self, config):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -77,9 +84,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             self.events = events(self.view)
         self.data_changed = max((e.date for e in self.events), default=None)
         self.renderer = Renderer(self.view, self.root / self.config.templates)
-        if self.config.search_terms:
-            for word in search_terms(self.view):
-                jieba.add_word(word, freq=100000)
+        if not self.config.search:
+            self.pages = [p for p in self.pages if p.kind != "search"]
+            self.by_uri = {p.src_uri: p for p in self.pages}
+        self.indexer = None
         # The header shows site_name unescaped; the title comes from data, so escape it.
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
@@ -92,7 +100,15 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if files.get_file_from_path(p.src_uri) is not None:
                 continue  # a hand-written page in content/ wins over the generated one
             files.append(File.generated(config, p.src_uri, content=""))
+        self._start_bodies(files)
         files.append(File.generated(config, "assets/gongshi.css", abs_src_path=str(ASSETS / "gongshi.css")))
+        if self.config.search:
+            files.append(File.generated(config, "assets/gongshi-search.js",
+                                        abs_src_path=str(ASSETS / "gongshi-search.js")))
+            if self.indexer is not None:
+                self.indexer.cancel()  # a rebuild under `serve` that never reached on_post_build
+            self.indexer = Indexer()
+            self.indexer.add(page_records(self.pages, self.view))
         sizes: dict[str, int] = {}
         for uri, spec in static_files(self.view, self.root, self.config.previous_manifest, self.events):
             if files.get_file_from_path(uri) is not None:
@@ -120,9 +136,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.meta["description"] = html.escape(gp.description, quote=True) if gp.description else ""
         page.meta["gs_generated"] = True
         page.meta.setdefault("hide", ["toc"])
-        # Material's indexer would parse and segment every generated page in full (most of
-        # the build time, and an index of tens of MB); it gets a compact entry instead.
-        page.meta["search"] = {"exclude": True}
+        if gp.kind == "search":
+            page.meta["gs_search"] = True  # main.html loads the search script on this page only
         if gp.updated:
             page.meta["gs_updated"] = gp.updated.isoformat()
         page.edit_url = self._edit_url(gp)
@@ -131,33 +146,67 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     def on_page_content(self, html_, *, page, config, files):
         gp = self.by_uri.get(page.file.src_uri)
         if gp is None or page.file.generated_by is None:
+            if self.indexer is not None:
+                self.indexer.add([content_record(page.url, page.title or "", html_)])
             return html_
-        return self.renderer.render(gp)
+        assert self.bodies is not None
+        return self.bodies.get(gp)
+
+    def _start_bodies(self, files: Files) -> None:
+        if self.bodies is not None:
+            self.bodies.close()
+        # The open-data page lists file sizes known only after on_files, and the search page
+        # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
+        ahead = [p for p in self.pages if p.kind not in ("data", "search")
+                 and files.get_file_from_path(p.src_uri).generated_by is not None]
+        from .scan import scan_fragment
+
+        workers = self.config.workers or default_workers()
+        self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
 
     def on_page_context(self, context, *, page, config, nav):
-        gp = self.by_uri.get(page.file.src_uri)
-        if gp is None or page.file.generated_by is None:
-            return context
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        index = getattr(search, "search_index", None)
-        if index is not None and hasattr(index, "entries"):
-            segment = getattr(index, "_segment_chinese", lambda t: t)
-            for location, title, text in search_entries(gp, self.view):
-                index.entries.append({
-                    "location": location,
-                    # Titles are segmented too, or a phrase inside a long title is never found.
-                    "title": html.escape(segment(title), quote=True),
-                    "text": html.escape(segment(text), quote=False),
-                })
+        # A page outside the nav (pledges, problem lists, notices …: almost all of them) has
+        # no active item, so its tabs and sidebar differ from another such page's only in the
+        # relative links to the nav's pages. main.html renders them once per distinct set of
+        # links instead of once per page (nearly half of Material's time per page).
+        if page.file.generated_by is not None and page not in nav.pages:
+            links = [get_relative_url(p.url or ".", page.url or ".") for p in nav.pages]
+            page.meta["gs_memo"] = "|".join(links) + "#" + ",".join(page.meta.get("hide") or [])
         return context
 
-    def on_post_build(self, *, config):
-        if self.config.scan:
-            from .scan import scan_site
+    def on_env(self, env, *, config, files):
+        env.globals["gs_memo"] = {}  # one build's memo for main.html; a rebuild starts afresh
+        if self.indexer is not None:
+            try:
+                self.indexer.start()
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
+        return env
 
-            problems = scan_site(Path(config.site_dir), [p.url for p in self.pages])
+    def on_post_build(self, *, config):
+        if self.indexer is not None:
+            indexer, self.indexer = self.indexer, None
+            try:
+                indexer.finish(Path(config.site_dir))
+            except SearchIndexError as exc:
+                raise PluginError(str(exc)) from None
+        if self.bodies is not None:
+            bodies, self.bodies = self.bodies, None
+            bodies.close()
+            # Every generated body was scanned where it was rendered (the search page, which
+            # holds the site's own form and no data, is not).
+            problems = [f"/{self.by_uri[uri].url}: {what}" for uri, found in bodies.problems.items()
+                        if self.by_uri[uri].kind != "search" for what in found]
             if problems:
                 raise PluginError("构建后的安全检查没有通过（数据中的内容变成了可执行的标记）：\n" + "\n".join(problems))
+
+    def on_build_error(self, *, error):
+        if self.bodies is not None:
+            self.bodies.close()
+            self.bodies = None
+        if self.indexer is not None:
+            self.indexer.cancel()
+            self.indexer = None
 
     def on_serve(self, server, *, config, builder):
         server.watch(str(self.root / self.config.data_dir))
@@ -176,52 +225,3 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             return None
         anchor = f"#L{line}" if line > 1 else ""
         return f"{base}/blob/{site.edit_branch}/{path}{anchor}"
-
-
-def search_entries(gp: Page, view) -> list[tuple[str, str, str]]:
-    """(location, plain title, plain text) for the search index: what a reader would search by."""
-    from .markup import plain
-
-    ctx = gp.context
-    ds = view.dataset
-    if gp.kind == "pledge":
-        v = ctx["p"]
-        u = ctx["unit"].unit
-        text = " ".join(x for x in (u.name, u.short_name or "", v.state.value, plain(v.commitment, 200),
-                                     " ".join(v.pledge.tags), v.responsible or "") if x)
-        return [(gp.url, v.title, text)]
-    if gp.kind == "unit":
-        u = ctx["unit"].unit
-        return [(gp.url, u.name, " ".join(x for x in (u.short_name, u.category, u.head, u.service_officer) if x))]
-    if gp.kind == "rectifications":
-        u = ctx["unit"].unit
-        # The page itself first: Material groups anchor entries under their page's entry.
-        out = [(gp.url, gp.title, " ".join(x for x in (u.name, u.short_name or "", "问题整改") if x))]
-        for r in view.rects_by_unit.get(u.id, []):
-            title = f"{u.short_name or u.name}：{plain(r.rect.problem, 40)}"
-            text = " ".join(x for x in (r.state.value, r.rect.source, r.rect.category or "", plain(r.rect.problem, 200)) if x)
-            out.append((f"{gp.url}#{r.id}", title, text))
-        return out
-    if gp.kind == "campaign":
-        c = ctx["campaign"]
-        return [(gp.url, c.title, " ".join(x for x in (c.organizer, c.document or "", plain(c.summary, 300)) if x))]
-    if gp.kind in ("notice",):
-        return []
-    return [(gp.url, gp.title, gp.description)]
-
-
-def search_terms(view) -> set[str]:
-    words: set[str] = set()
-    for f in view.dataset.units.values():
-        words.add(f.unit.name)
-        if f.unit.short_name:
-            words.add(f.unit.short_name)
-    for camp in view.dataset.campaigns.values():
-        words.add(camp.title)
-        for ph in camp.phases:
-            words.add(ph.name)
-        for ind in camp.indicators:
-            words.add(ind.name)
-    words |= {"营商环境", "主动服务", "作风建设", "最多跑一次", "一窗受理", "网上可办", "放管服", "首问负责", "限时办结",
-              "一次性告知", "整改销号", "明察暗访", "电话核实", "首席服务官"}
-    return {w for w in words if w and len(w) >= 2 and "\n" not in w and " " not in w}

@@ -86,6 +86,8 @@ def plan(view: Derived) -> list[Page]:
         Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
         Page("data/index.md", "data/", "开放数据", "data.html",
              {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
+        Page("search/index.md", "search/", "搜索", "search.html", kind="search",
+             description=f"在{ds.site.title}搜索承诺、单位、问题整改和活动"),
     ]
     for cid, c in ds.campaigns.items():
         pages.append(Page(f"campaigns/{cid}/index.md", f"campaigns/{cid}/", c.title, "campaign.html",

@@ -48,8 +48,17 @@ def scan_html(html: str) -> list[str]:
     if not m:
         return []
     end = html.find("</article>", m.end())
+    return _scan(html, m.end(), end if end != -1 else len(html))
+
+
+def scan_fragment(html: str) -> list[str]:
+    """Executable markup anywhere in a page body, as rendered before the theme wraps it."""
+    return _scan(html, 0, len(html))
+
+
+def _scan(html: str, start: int, end: int) -> list[str]:
     found = []
-    for tag in _TAG.finditer(html, m.end(), end if end != -1 else len(html)):
+    for tag in _TAG.finditer(html, start, end):
         name = tag.group(1).lower()
         if name in _BAD_TAGS:
             found.append(f"<{name}>")

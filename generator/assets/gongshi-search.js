@@ -96,6 +96,7 @@ async function run(query) {
   if (q) url.searchParams.set("q", q); else url.searchParams.delete("q");
   history.replaceState(null, "", url);
   list.replaceChildren();
+  delete list.dataset.query;
   shown = [];
   if (!q) { setStatus(""); return; }
   setStatus("正在搜索…");
@@ -111,6 +112,7 @@ async function run(query) {
   const results = (found && found.results) || [];
   setStatus(results.length ? `找到 ${results.length} 条结果` : `没有找到与“${q}”有关的结果，可以换个说法或少输几个字。`);
   if (results.length) await showMore(results, ticket);
+  if (ticket === latest) list.dataset.query = q; // the results on show are this query's (tests, benchmarks)
 }
 
 if (form && input && status && list) {

@@ -28,6 +28,10 @@ from .markup import plain
 
 LANGUAGE = "zh"
 BUNDLE_DIR = "pagefind"
+# Pagefind's ready-made interfaces: the search page has its own (assets/gongshi-search.js),
+# so these would only be dead weight in the published site.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # A page's kind as the search results name it.
 KIND_LABEL = {"pledge": "承诺", "unit": "单位", "rectifications": "问题整改", "campaign": "活动", "phase": "阶段公示",
               "evaluation": "考核评比", "guide": "编辑指南"}
@@ -38,18 +42,22 @@ class SearchIndexError(Exception):
 
 
 def _meta(key: str, value: str) -> str:
-    # Attribute-only metadata adds no text to the record. Pagefind splits several metas on
-    # commas, so a comma inside a value is written as a full-width one.
-    v = value.replace(",", "，")
-    return f'<span data-pagefind-meta="{key}:{html.escape(v, quote=True)}"></span>' if v else ""
+    # Metadata shown with a result but not searched: the element's text is the value as written
+    # (the attribute form would have Pagefind split values on commas).
+    return f'<span data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value, quote=True)}</span>' if value else ""
 
 
-def _doc(title: str, parts: Iterable[str], kind: str = "", unit: str = "") -> str:
+def _doc(title: str, parts: Iterable[str], kind: str = "", unit: str = "", heading: str | None = None) -> str:
+    """A record: ``title`` is what the results show; ``heading`` (default: the title) is the text
+    Pagefind weighs most. A page about part of something (a campaign's phase, a unit's problem
+    list) puts only that part in its heading, so that the campaign's or the unit's own page
+    ranks first for its name."""
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
+    head = title if heading is None else heading
     body = "".join(f"<p>{e(p)}</p>" for p in parts if p)
     return (f'<html lang="{LANGUAGE}"><head><title>{e(title)}</title></head><body>'
-            f'<h1 data-pagefind-meta="title">{e(title)}</h1>{_meta("kind", kind)}{_meta("unit", unit)}'
-            f'{body}</body></html>')
+            f'{_meta("title", title)}{_meta("kind", kind)}{_meta("unit", unit)}'
+            f'<h1>{e(head)}</h1>{body}</body></html>')
 
 
 def page_records(pages, view) -> Iterator[tuple[str, str]]:
@@ -81,11 +89,17 @@ def page_records(pages, view) -> Iterator[tuple[str, str]]:
             for r in view.rects_by_unit.get(u.id, []):
                 parts.append(" ".join(x for x in (r.state.value, r.rect.source, r.rect.category or "",
                                                   plain(r.rect.problem, 160)) if x))
-            yield "/" + gp.url, _doc(gp.title, parts, kind, u.name)
+            yield "/" + gp.url, _doc(gp.title, parts, kind, u.name, heading="问题整改")
         elif gp.kind == "campaign":
             c = ctx["campaign"]
             parts = [c.organizer, c.document or "", plain(c.summary, 300), "、".join(ph.name for ph in c.phases)]
             yield "/" + gp.url, _doc(c.title, parts, kind)
+        elif gp.kind == "phase":
+            c, ph = ctx["campaign"], ctx["phase"]
+            yield "/" + gp.url, _doc(gp.title, [c.title, gp.description], kind, heading=f"{ph.name}阶段公示")
+        elif gp.kind == "evaluation":
+            c = ctx["campaign"]
+            yield "/" + gp.url, _doc(gp.title, [c.title if c else "", gp.description], kind, heading="考核评比结果")
         else:
             yield "/" + gp.url, _doc(gp.title, [gp.description], kind)
 
@@ -94,8 +108,7 @@ def content_record(url: str, title: str, body_html: str) -> tuple[str, str]:
     """A hand-written page (``content/``): its own rendered HTML, which the county wrote."""
     t = html.escape(title, quote=True)
     return "/" + url, (f'<html lang="{LANGUAGE}"><head><title>{t}</title></head><body>'
-                       f'<h1 data-pagefind-meta="title">{t}</h1>'
-                       f'{_meta("kind", KIND_LABEL["guide"])}{body_html}</body></html>')
+                       f'{_meta("title", title)}{_meta("kind", KIND_LABEL["guide"])}<h1>{t}</h1>{body_html}</body></html>')
 
 
 class Indexer:
@@ -143,10 +156,13 @@ class Indexer:
                 self._log.seek(0)
                 tail = self._log.read().decode("utf-8", "replace")[-2000:]
                 raise SearchIndexError(f"Pagefind 没有建成搜索索引（退出码 {rc}）：\n{tail}")
+            bundle = self._tmp / BUNDLE_DIR
+            for name in UNUSED:
+                (bundle / name).unlink(missing_ok=True)
             dest = Path(site_dir) / BUNDLE_DIR
             if dest.exists():
                 shutil.rmtree(dest)
-            shutil.move(str(self._tmp / BUNDLE_DIR), str(dest))
+            shutil.move(str(bundle), str(dest))
             return self.count
         finally:
             self.cleanup()

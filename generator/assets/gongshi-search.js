@@ -24,6 +24,19 @@ async function engine() {
   return pagefind;
 }
 
+// Pagefind finds pages holding every word of the query. The browser splits a Chinese query
+// into words (Intl.Segmenter) a little differently from how the index was split (jieba): a
+// word of one character, such as 首 and 问 out of 首问负责, may then match nothing. When the
+// strict search finds few pages, the query is tried again without one-character words, and
+// those results follow the strict ones.
+function relaxed(q) {
+  if (typeof Intl === "undefined" || !Intl.Segmenter) return null;
+  const words = Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(q))
+    .filter((s) => s.isWordLike).map((s) => s.segment);
+  const kept = words.filter((w) => !(w.length === 1 && /\p{Script=Han}/u.test(w)));
+  return kept.length && kept.length < words.length ? kept.join(" ") : null;
+}
+
 function setStatus(text) {
   status.textContent = text;
 }
@@ -109,8 +122,21 @@ async function run(query) {
     return;
   }
   if (ticket !== latest) return;
-  const results = (found && found.results) || [];
-  setStatus(results.length ? `找到 ${results.length} 条结果` : `没有找到与“${q}”有关的结果，可以换个说法或少输几个字。`);
+  let results = (found && found.results) || [];
+  let partial = false;
+  const rq = results.length < 5 ? relaxed(q) : null;
+  if (rq) {
+    try {
+      const more = await pagefind.search(rq);
+      if (ticket !== latest) return;
+      const seen = new Set(results.map((r) => r.id));
+      const extra = ((more && more.results) || []).filter((r) => !seen.has(r.id));
+      partial = extra.length > 0;
+      results = results.concat(extra);
+    } catch (err) { /* the strict results stand */ }
+  }
+  setStatus(results.length ? `找到 ${results.length} 条结果${partial ? "（含只有部分词语相符的结果）" : ""}`
+    : `没有找到与“${q}”有关的结果，可以换个说法或少输几个字。`);
   if (results.length) await showMore(results, ticket);
   if (ticket === latest) list.dataset.query = q; // the results on show are this query's (tests, benchmarks)
 }

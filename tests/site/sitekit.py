@@ -488,3 +488,18 @@ def parse(html_text: str) -> TagCollector:
 
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
+
+
+def search_records(site: Path) -> list[dict]:
+    """The Pagefind bundle's records (site/pagefind/fragment/*.pf_fragment): url, content, meta.
+
+    Each fragment is gzip with a ``pagefind_dcd`` signature before its JSON.
+    """
+    import gzip
+
+    out = []
+    for f in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(f.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), f
+        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out

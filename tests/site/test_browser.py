@@ -100,19 +100,26 @@ def test_bench_pages_on_a_phone(bench_url, bench_view, browse):
 # Search
 
 
+_SEARCH_DONE = "(q) => { const l = document.querySelector('[data-gs-search-results]'); return !!l && l.dataset.query === q }"
+
+
 def _search(page, query: str) -> list[str]:
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator('label[for="__search"]').first.click()
-    box.click()
-    box.fill(query)
-    box.press("End")  # Material listens to keyup; an IME's final key does the same for a real reader
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return document.querySelector('.md-search-result__item') || (m && /没有找到/.test(m.textContent)); }",
-        timeout=10_000)
-    page.wait_for_timeout(200)  # let the list settle
-    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    """Search as a reader does: the header's box (or, on a phone, its icon) leads to the search
+    page, which shows Pagefind's results; the result links, in order."""
+    if "/search/" not in page.url:
+        box = page.locator("input.gs-header-search__input")
+        if box.is_visible():
+            box.fill(query)
+            box.press("Enter")
+        else:
+            page.locator(".gs-header-search button[type=submit]").click()
+    page.wait_for_selector("#gs-search-q")
+    if page.evaluate(_SEARCH_DONE, query) is False:
+        inp = page.locator("#gs-search-q")
+        inp.fill(query)
+        inp.press("Enter")
+    page.wait_for_function(_SEARCH_DONE, arg=query, timeout=15_000)
+    return page.eval_on_selector_all("a.gs-search__title", "els => els.map(e => e.href)")
 
 
 SEARCHES = [
@@ -147,10 +154,37 @@ def test_search_result_leads_to_the_pledge(sample_url, browse):
     _goto(page, sample_url)
     page.wait_for_load_state("networkidle")
     _search(page, "企业开办")
-    page.locator(f'.md-search-result__item a[href*="{K.SAMPLE_PLEDGE_URL}"]').first.click()
+    page.locator(f'a.gs-search__title[href*="{K.SAMPLE_PLEDGE_URL}"]').first.click()
     page.wait_for_load_state("load")
     assert _path(page.url).endswith(K.SAMPLE_PLEDGE_URL)
     assert page.locator("article h1").inner_text().strip() == K.SAMPLE_PLEDGE_TITLE
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+def test_search_on_a_phone_and_nothing_loaded_before(sample_url, browse):
+    """On a 390 px phone the header shows a search icon; the index is fetched only by the search
+    page, and only the chunks for the words searched (never on other pages)."""
+    page, rec = browse(width=PHONE, height=844)
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url))
+    _goto(page, sample_url + K.SAMPLE_PLEDGE_URL)
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in fetched if "/pagefind/" in u or "gongshi-search" in u], fetched
+    assert not page.locator("input.gs-header-search__input").is_visible()
+    hrefs = _search(page, "一日办结")
+    assert _path(page.url).endswith("/search/")
+    assert any(_path(h).endswith(K.SAMPLE_PLEDGE_URL) for h in hrefs), hrefs
+    assert "q=" in page.url  # the query is in the address, so a search can be shared
+    assert any("/pagefind/index/" in u for u in fetched)
+    assert not rec.errors, "\n".join(rec.errors)
+
+
+def test_search_says_when_nothing_is_found(sample_url, browse):
+    page, rec = browse()
+    _goto(page, sample_url + "search/?q=" + "量子隧穿")
+    page.wait_for_function(_SEARCH_DONE, arg="量子隧穿", timeout=15_000)
+    assert page.locator("a.gs-search__title").count() == 0
+    assert "没有找到与“量子隧穿”有关的结果" in page.locator("[data-gs-search-status]").inner_text()
     assert not rec.errors, "\n".join(rec.errors)
 
 
@@ -225,15 +259,20 @@ def test_hostile_pages_show_text_and_run_nothing(hostile_url, browse):
 
 
 def test_hostile_search_results_are_text(hostile_url, browse):
-    """Material inserts result titles as HTML: they must arrive escaped, and show as text."""
+    """Result titles and excerpts come from data: they show as text, and nothing in them runs."""
     page, rec = browse()
     _goto(page, hostile_url)
     page.wait_for_load_state("networkidle")
     hrefs = _search(page, "承诺标题")
     assert any(_path(h).endswith(K.HOSTILE_PLEDGE_URL) for h in hrefs), hrefs
-    results = page.locator(".md-search-result")
-    assert results.locator("img, svg[onload], script").count() == 0
+    results = page.locator("[data-gs-search-results]")
+    assert results.locator("img, svg, script, iframe").count() == 0
+    titles = page.eval_on_selector_all("a.gs-search__title", "els => els.map(e => e.textContent)")
+    assert K.HOSTILE_PLEDGE_TITLE in titles
     assert "<script>alert(1)</script>" in results.inner_text()
+    # only the hits are marked: <mark> is the one element the excerpt may hold
+    tags = page.eval_on_selector_all(".gs-search__excerpt *", "els => els.map(e => e.tagName)")
+    assert set(tags) <= {"MARK"}, tags
     assert not rec.dialogs, f"injected script ran: {rec.dialogs}"
     assert not rec.errors, "\n".join(rec.errors)
 

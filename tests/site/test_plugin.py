@@ -190,7 +190,7 @@ def test_build_as_of_hides_later_records(sample_site):
     home = (sample_site / "index.html").read_text(encoding="utf-8")
     assert 'datetime="2025-10-31"' in home
     everything = [
-        (sample_site / "search" / "search_index.json").read_text(encoding="utf-8"),
+        json.dumps(K.search_records(sample_site), ensure_ascii=False),
         (sample_site / "data" / "pledges.csv").read_text(encoding="utf-8-sig"),
         (sample_site / "data" / "ledger.csv").read_text(encoding="utf-8-sig"),
         (sample_site / "data" / "gongshi.json").read_text(encoding="utf-8"),

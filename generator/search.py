@@ -47,17 +47,19 @@ def _meta(key: str, value: str) -> str:
     return f'<span data-pagefind-ignore data-pagefind-meta="{key}">{html.escape(value, quote=True)}</span>' if value else ""
 
 
-def _doc(title: str, parts: Iterable[str], kind: str = "", unit: str = "", heading: str | None = None) -> str:
+def _doc(title: str, parts: Iterable[str], kind: str = "", unit: str = "", heading: str | None = None,
+         weight: int | None = None) -> str:
     """A record: ``title`` is what the results show; ``heading`` (default: the title) is the text
     Pagefind weighs most. A page about part of something (a campaign's phase, a unit's problem
     list) puts only that part in its heading, so that the campaign's or the unit's own page
-    ranks first for its name."""
+    ranks first for its name; ``weight`` raises a heading above Pagefind's 7 for ``<h1>``."""
     e = lambda s: html.escape(s, quote=True)  # noqa: E731
     head = title if heading is None else heading
     body = "".join(f"<p>{e(p)}</p>" for p in parts if p)
+    w = f' data-pagefind-weight="{int(weight)}"' if weight else ""
     return (f'<html lang="{LANGUAGE}"><head><title>{e(title)}</title></head><body>'
             f'{_meta("title", title)}{_meta("kind", kind)}{_meta("unit", unit)}'
-            f'<h1>{e(head)}</h1>{body}</body></html>')
+            f'<h1{w}>{e(head)}</h1>{body}</body></html>')
 
 
 def page_records(pages, view) -> Iterator[tuple[str, str]]:
@@ -93,10 +95,14 @@ def page_records(pages, view) -> Iterator[tuple[str, str]]:
         elif gp.kind == "campaign":
             c = ctx["campaign"]
             parts = [c.organizer, c.document or "", plain(c.summary, 300), "、".join(ph.name for ph in c.phases)]
-            yield "/" + gp.url, _doc(c.title, parts, kind)
+            # The campaign's page has a long summary, which Pagefind's length rule holds against
+            # it; its name is what a reader types to find it.
+            yield "/" + gp.url, _doc(c.title, parts, kind, weight=10)
         elif gp.kind == "phase":
             c, ph = ctx["campaign"], ctx["phase"]
-            yield "/" + gp.url, _doc(gp.title, [c.title, gp.description], kind, heading=f"{ph.name}阶段公示")
+            # The campaign's name once, in the text: the campaign's own page is the answer to it.
+            yield "/" + gp.url, _doc(gp.title, [c.title, f"{ph.name}阶段各单位责任完成情况"], kind,
+                                     heading=f"{ph.name}阶段公示")
         elif gp.kind == "evaluation":
             c = ctx["campaign"]
             yield "/" + gp.url, _doc(gp.title, [c.title if c else "", gp.description], kind, heading="考核评比结果")

@@ -22,22 +22,83 @@ let shown = [];
 async function engine() {
   if (!pagefind) {
     pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 40, ranking: RANKING });
+    // noWorker: the query is split into words on this page, where Intl.Segmenter is adjusted (below).
+    await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 40, ranking: RANKING, noWorker: true });
   }
   return pagefind;
 }
 
-// Pagefind finds pages holding every word of the query. The browser splits a Chinese query
-// into words (Intl.Segmenter) a little differently from how the index was split (jieba): a
-// word of one character, such as 首 and 问 out of 首问负责, may then match nothing. When the
-// strict search finds few pages, the query is tried again without one-character words, and
-// those results follow the strict ones.
-function relaxed(q) {
-  if (typeof Intl === "undefined" || !Intl.Segmenter) return null;
-  const words = Array.from(new Intl.Segmenter("zh", { granularity: "word" }).segment(q))
+// Pagefind finds the pages that hold every word of the query, matching each word as the start
+// of a word in the index. The index was split into words by jieba (Pagefind's Chinese
+// segmenter); the query is split in the browser by Intl.Segmenter, which cuts words it does not
+// know into single characters: 营商环境 → 营/商/环境, 首问负责 → 首/问/负责, a name 白华 → 白/华.
+// A lone 商 then has to start some word of the page, and usually none does.
+//
+// So a query is searched in up to three ways, each one's new results after the last's:
+//   1. with runs of single characters joined again (营商/环境), as jieba keeps them;
+//   2. as the browser splits it (for the pages where jieba split the run too);
+//   3. without the single characters, if the first two found fewer than five pages.
+// Pagefind calls Intl.Segmenter itself, so for the first way it is given a segmenter that joins
+// the runs; searches run one at a time so that only the first way sees it.
+const NativeSegmenter = typeof Intl !== "undefined" ? Intl.Segmenter : undefined;
+const HAN1 = /^\p{Script=Han}$/u;
+let joinRuns = false;
+
+function joinSingles(segments) {
+  const out = [];
+  let run = "";
+  const flush = () => { if (run) out.push({ segment: run, isWordLike: true }); run = ""; };
+  for (const s of segments) {
+    if (s.isWordLike && HAN1.test(s.segment)) { run += s.segment; continue; }
+    flush();
+    out.push(s);
+  }
+  flush();
+  return out;
+}
+
+if (NativeSegmenter) {
+  Intl.Segmenter = class extends NativeSegmenter {
+    segment(text) {
+      const segs = super.segment(text);
+      return joinRuns && this.resolvedOptions().granularity === "word" ? joinSingles(segs) : segs;
+    }
+  };
+}
+
+function words(q) {
+  if (!NativeSegmenter) return [q];
+  return Array.from(new NativeSegmenter("zh", { granularity: "word" }).segment(q))
     .filter((s) => s.isWordLike).map((s) => s.segment);
-  const kept = words.filter((w) => !(w.length === 1 && /\p{Script=Han}/u.test(w)));
-  return kept.length && kept.length < words.length ? kept.join(" ") : null;
+}
+
+let queue = Promise.resolve();
+function searchOnce(q, join) {
+  const run = queue.then(async () => {
+    joinRuns = join;
+    try {
+      const found = await pagefind.search(q);
+      return (found && found.results) || [];
+    } finally {
+      joinRuns = false;
+    }
+  });
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function searchAll(q) {
+  const ws = words(q);
+  const singles = ws.filter((w) => HAN1.test(w));
+  const results = [];
+  const seen = new Set();
+  const add = (rs) => { for (const r of rs) if (!seen.has(r.id)) { seen.add(r.id); results.push(r); } };
+  if (singles.length) add(await searchOnce(q, true));
+  add(await searchOnce(q, false));
+  const strict = results.length;
+  const rest = ws.filter((w) => !HAN1.test(w));
+  if (results.length < 5 && singles.length && rest.length) add(await searchOnce(rest.join(" "), false));
+  return { results, partial: results.length > strict };
 }
 
 function setStatus(text) {
@@ -116,28 +177,15 @@ async function run(query) {
   shown = [];
   if (!q) { setStatus(""); return; }
   setStatus("正在搜索…");
-  let found;
+  let results, partial;
   try {
-    const pf = await engine();
-    found = await pf.search(q);
+    await engine();
+    ({ results, partial } = await searchAll(q));
   } catch (err) {
     if (ticket === latest) setStatus("搜索索引没有加载成功，请稍后再试，或从“单位”“活动”页面逐级查找。");
     return;
   }
   if (ticket !== latest) return;
-  let results = (found && found.results) || [];
-  let partial = false;
-  const rq = results.length < 5 ? relaxed(q) : null;
-  if (rq) {
-    try {
-      const more = await pagefind.search(rq);
-      if (ticket !== latest) return;
-      const seen = new Set(results.map((r) => r.id));
-      const extra = ((more && more.results) || []).filter((r) => !seen.has(r.id));
-      partial = extra.length > 0;
-      results = results.concat(extra);
-    } catch (err) { /* the strict results stand */ }
-  }
   setStatus(results.length ? `找到 ${results.length} 条结果${partial ? "（含只有部分词语相符的结果）" : ""}`
     : `没有找到与“${q}”有关的结果，可以换个说法或少输几个字。`);
   if (results.length) await showMore(results, ticket);

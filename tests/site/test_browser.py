@@ -129,6 +129,9 @@ SEARCHES = [
     ("发改委", "units/fgw/"),  # a unit's short name
     ("审批局", "units/spj/"),
     ("营商环境", "campaigns/yingshang/"),  # a campaign term
+    # names, which the browser cuts into single characters (赵/敏) and the index keeps whole
+    ("赵敏", K.SAMPLE_PLEDGE_URL),  # the person responsible
+    ("王强", "units/spj/"),  # a unit's head
 ]
 
 

@@ -34,10 +34,11 @@ async function engine() {
 // know into single characters: 营商环境 → 营/商/环境, 首问负责 → 首/问/负责, a name 白华 → 白/华.
 // A lone 商 then has to start some word of the page, and usually none does.
 //
-// So a query is searched in up to three ways, each one's new results after the last's:
+// So a query is searched in up to three ways:
 //   1. with runs of single characters joined again (营商/环境), as jieba keeps them;
 //   2. as the browser splits it (for the pages where jieba split the run too);
-//   3. without the single characters, if the first two found fewer than five pages.
+//      the results of 1 and 2 are merged and ranked by Pagefind's score;
+//   3. without the single characters, if 1 and 2 found fewer than five pages; these follow.
 // Pagefind calls Intl.Segmenter itself, so for the first way it is given a segmenter that joins
 // the runs; searches run one at a time so that only the first way sees it.
 const NativeSegmenter = typeof Intl !== "undefined" ? Intl.Segmenter : undefined;
@@ -90,14 +91,17 @@ function searchOnce(q, join) {
 async function searchAll(q) {
   const ws = words(q);
   const singles = ws.filter((w) => HAN1.test(w));
-  const results = [];
-  const seen = new Set();
-  const add = (rs) => { for (const r of rs) if (!seen.has(r.id)) { seen.add(r.id); results.push(r); } };
-  if (singles.length) add(await searchOnce(q, true));
-  add(await searchOnce(q, false));
+  // The first two ways are equally exact: their results are merged by Pagefind's score.
+  const best = new Map();
+  const merge = (rs) => { for (const r of rs) if (!best.has(r.id) || best.get(r.id).score < r.score) best.set(r.id, r); };
+  if (singles.length) merge(await searchOnce(q, true));
+  merge(await searchOnce(q, false));
+  const results = Array.from(best.values()).sort((a, b) => b.score - a.score);
   const strict = results.length;
   const rest = ws.filter((w) => !HAN1.test(w));
-  if (results.length < 5 && singles.length && rest.length) add(await searchOnce(rest.join(" "), false));
+  if (results.length < 5 && singles.length && rest.length) {
+    for (const r of await searchOnce(rest.join(" "), false)) if (!best.has(r.id)) { best.set(r.id, r); results.push(r); }
+  }
   return { results, partial: results.length > strict };
 }
 

@@ -34,7 +34,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # A page's kind as the search results name it.
 KIND_LABEL = {"pledge": "承诺", "unit": "单位", "rectifications": "问题整改", "campaign": "活动", "phase": "阶段公示",
-              "evaluation": "考核评比", "guide": "编辑指南"}
+              "evaluation": "考核评比", "guide": "编辑指南", "page": "说明"}
 
 
 class SearchIndexError(Exception):
@@ -113,8 +113,9 @@ def page_records(pages, view) -> Iterator[tuple[str, str]]:
 def content_record(url: str, title: str, body_html: str) -> tuple[str, str]:
     """A hand-written page (``content/``): its own rendered HTML, which the county wrote."""
     t = html.escape(title, quote=True)
+    kind = KIND_LABEL["guide" if url.startswith("guide/") else "page"]
     return "/" + url, (f'<html lang="{LANGUAGE}"><head><title>{t}</title></head><body>'
-                       f'{_meta("title", title)}{_meta("kind", KIND_LABEL["guide"])}<h1>{t}</h1>{body_html}</body></html>')
+                       f'{_meta("title", title)}{_meta("kind", kind)}<h1>{t}</h1>{body_html}</body></html>')
 
 
 class Indexer:

@@ -76,7 +76,7 @@ def test_hand_written_pages_are_indexed_too(sample_project, tmp_path):
     res = K.gongshi_build(root, K.SAMPLE_AS_OF)
     assert res.returncode == 0, res.stderr
     recs = {r["url"]: r for r in K.search_records(root / "site")}
-    assert recs["/about/"]["meta"] == {"title": "关于本平台", "kind": "编辑指南"}
+    assert recs["/about/"]["meta"] == {"title": "关于本平台", "kind": "说明"}
     assert "维护" in recs["/about/"]["content"].replace("\u200b", "")
 
 
@@ -119,3 +119,9 @@ def test_bodies_rendered_ahead_report_executable_markup(bench_view, monkeypatch)
         ahead.close()
     assert set(ahead.problems) == {p.src_uri for p in pages}
     assert "img 的事件属性 onerror" in ahead.problems[pages[0].src_uri]
+
+
+def test_guide_pages_are_labelled_as_the_guide():
+    url, doc = search.content_record("guide/pledges/", "如何新增承诺", "<p>正文</p>")
+    assert url == "/guide/pledges/"
+    assert 'data-pagefind-meta="kind">编辑指南<' in doc

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from .errors import Level, format_problems
+from .errors import format_problems
 from .pipeline import AsOfError, check, parse_as_of
 from .publish import static_files
 from .prerender import Prerender, default_workers
@@ -87,7 +87,6 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if not self.config.search:
             self.pages = [p for p in self.pages if p.kind != "search"]
             self.by_uri = {p.src_uri: p for p in self.pages}
-        self.indexer = None
         # The header shows site_name unescaped; the title comes from data, so escape it.
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
@@ -149,6 +148,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if self.indexer is not None:
                 self.indexer.add([content_record(page.url, page.title or "", html_)])
             return html_
+        if gp.kind == "search":
+            return self.renderer.render(gp)  # the site's own form, with no data on it: not scanned
         assert self.bodies is not None
         return self.bodies.get(gp)
 
@@ -193,10 +194,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if self.bodies is not None:
             bodies, self.bodies = self.bodies, None
             bodies.close()
-            # Every generated body was scanned where it was rendered (the search page, which
-            # holds the site's own form and no data, is not).
-            problems = [f"/{self.by_uri[uri].url}: {what}" for uri, found in bodies.problems.items()
-                        if self.by_uri[uri].kind != "search" for what in found]
+            # Every generated body was scanned where it was rendered; Material's search index,
+            # if a site uses it instead of Pagefind, shows its titles as HTML.
+            problems = [f"/{self.by_uri[uri].url}: {what}" for uri, found in bodies.problems.items() for what in found]
+            if self.config.scan:
+                from .scan import scan_search_index
+
+                problems += scan_search_index(Path(config.site_dir))
             if problems:
                 raise PluginError("构建后的安全检查没有通过（数据中的内容变成了可执行的标记）：\n" + "\n".join(problems))
 

@@ -1,7 +1,9 @@
-"""The post-build scan: no executable markup from data may reach the built site.
+"""The scan for executable markup from data: none may reach the built site.
 
-Only the content area of generated pages is scanned (the theme's own scripts live outside
-it), plus the search index, whose titles Material's search inserts as live HTML.
+The plugin scans every generated page body where it is rendered (:func:`scan_fragment`) and,
+when a site uses Material's search, that index's titles, which its results insert as live HTML
+(:func:`scan_search_index`). :func:`scan_site` checks a built site's pages after the fact,
+within their content area (the theme's own scripts live outside it).
 """
 
 from __future__ import annotations
@@ -91,11 +93,19 @@ def scan_site(site_dir: Path, urls: list[str]) -> list[str]:
         if f.is_file():
             for what in scan_html(f.read_text(encoding="utf-8")):
                 problems.append(f"/{url}: {what}")
+    return problems + scan_search_index(site_dir)
+
+
+def scan_search_index(site_dir: Path) -> list[str]:
+    """Markup in the titles of Material's search index, which its results insert as HTML
+    (only when a site uses Material's search instead of the Pagefind index)."""
     index = site_dir / "search" / "search_index.json"
-    if index.is_file():
-        for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
-            s = _Scanner()
-            s.feed(doc.get("title", ""))
-            for what in s.found:
-                problems.append(f"搜索索引 {doc.get('location', '')}: {what}")
+    if not index.is_file():
+        return []
+    problems = []
+    for doc in json.loads(index.read_text(encoding="utf-8")).get("docs", []):
+        s = _Scanner()
+        s.feed(doc.get("title", ""))
+        for what in s.found:
+            problems.append(f"搜索索引 {doc.get('location', '')}: {what}")
     return problems

@@ -125,3 +125,24 @@ def test_guide_pages_are_labelled_as_the_guide():
     url, doc = search.content_record("guide/pledges/", "如何新增承诺", "<p>正文</p>")
     assert url == "/guide/pledges/"
     assert 'data-pagefind-meta="kind">编辑指南<' in doc
+
+
+def test_a_site_may_use_materials_search_instead(hostile_project, tmp_path):
+    """`search: false` + Material's search plugin: no Pagefind bundle and no /search/ page; the
+    header shows Material's dialog; the hostile titles reach Material's index escaped."""
+    root = tmp_path / "proj"
+    shutil.copytree(hostile_project, root, ignore=shutil.ignore_patterns("site"))
+    cfg = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    cfg = cfg.replace("plugins:\n", "plugins:\n  - search:\n      lang: zh\n", 1)
+    cfg = cfg.replace("  - gongshi:\n", "  - gongshi:\n      search: false\n", 1)
+    (root / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    res = K.gongshi_build(root)
+    assert res.returncode == 0, res.stderr
+    site = root / "site"
+    assert not (site / "pagefind").exists() and not (site / "search" / "index.html").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="search"' in home and "gs-header-search" not in home
+    from generator.scan import scan_search_index
+
+    assert (site / "search" / "search_index.json").is_file()
+    assert scan_search_index(site) == []

@@ -64,7 +64,7 @@ def yaml_floor(files: list[Path]) -> float:
 
 
 def events_floor(files: list[Path]) -> float:
-    """libyaml's parser alone (no constructor): what generator.yamlsource builds its tree from."""
+    """libyaml's parser alone (no constructor): what generator.model.yamlsource builds its tree from."""
     t0 = time.perf_counter()
     for f in files:
         with open(f, "rb") as fh:

@@ -28,7 +28,7 @@ import shutil
 import sys
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 REF_TODAY = date(2026, 11, 23)  # the timeline below is written for this day and shifted with --today

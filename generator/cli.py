@@ -8,10 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from . import schema
-from .errors import Level, format_problems
-from .integrity import IntegrityError
-from .pipeline import AsOfError, check, parse_as_of
+from generator.model import schema
+from generator.model.errors import Level, format_problems
+from generator.review.integrity import IntegrityError
+from generator.view.pipeline import AsOfError, check, parse_as_of
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -32,7 +32,7 @@ def cmd_check(args) -> int:
     res = check(_root(args), as_of)
     problems = list(res.problems)
     if args.base or args.base_export:
-        from .integrity import check_against_export, check_against_rev
+        from generator.review.integrity import check_against_export, check_against_rev
 
         if args.base:
             base_problems = check_against_rev(_root(args), args.base, res)
@@ -78,31 +78,31 @@ def cmd_schema(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build_site
+    from generator.site.build import build_site
 
     return build_site(_root(args), parse_as_of(args.as_of), strict=args.strict, out=args.site_dir)
 
 
 def cmd_serve(args) -> int:
-    from .build import serve
+    from generator.site.build import serve
 
     return serve(_root(args), parse_as_of(args.as_of), args.dev_addr)
 
 
 def cmd_diff(args) -> int:
-    from .integrity import diff_command
+    from generator.review.reviewdiff import diff_command
 
     return diff_command(_root(args), args.base, args.head, parse_as_of(args.as_of))
 
 
 def cmd_codeowners(args) -> int:
-    from .codeowners import codeowners_command
+    from generator.review.codeowners import codeowners_command
 
     return codeowners_command(_root(args), check_only=args.check)
 
 
 def cmd_notices(args) -> int:
-    from .notices import notices_command
+    from generator.publish.notices import notices_command
 
     return notices_command(_root(args), args.out, args.units)
 

@@ -22,15 +22,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
-from .errors import format_problems
-from .pipeline import AsOfError, check, parse_as_of
-from .publish import static_files
-from .prerender import Prerender, default_workers
-from .render import Page, Renderer, plan
-from .search import Indexer, SearchIndexError, content_record, page_records
+from generator.model.errors import format_problems
+from generator.publish.files import static_files
+from generator.site.prerender import Prerender, default_workers
+from generator.site.render import Page, Renderer, plan
+from generator.site.search import Indexer, SearchIndexError, content_record, page_records
+from generator.view.pipeline import AsOfError, check, parse_as_of
 
 log = logging.getLogger("mkdocs.plugins.gongshi")
-ASSETS = Path(__file__).parent / "assets"
+from generator.site import ASSETS
 
 
 class GongshiConfig(base.Config):
@@ -79,7 +79,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # "data last changed" date of every page come from it.
         self.events = next((p.context["events"] for p in self.pages if p.kind == "home"), None)
         if self.events is None:
-            from .events import events
+            from generator.view.events import events
 
             self.events = events(self.view)
         self.data_changed = max((e.date for e in self.events), default=None)
@@ -160,7 +160,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
         ahead = [p for p in self.pages if p.kind not in ("data", "search")
                  and files.get_file_from_path(p.src_uri).generated_by is not None]
-        from .scan import scan_fragment
+        from generator.site.scan import scan_fragment
 
         workers = self.config.workers or default_workers()
         self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
@@ -198,7 +198,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             # if a site uses it instead of Pagefind, shows its titles as HTML.
             problems = [f"/{self.by_uri[uri].url}: {what}" for uri, found in bodies.problems.items() for what in found]
             if self.config.scan:
-                from .scan import scan_search_index
+                from generator.site.scan import scan_search_index
 
                 problems += scan_search_index(Path(config.site_dir))
             if problems:

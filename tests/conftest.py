@@ -35,7 +35,7 @@ def chromium_browser():
         no_browser(f"Playwright is not installed ({exc})")
     if not CHROMIUM_PATH.is_file():
         no_browser(f"no Chromium at {CHROMIUM_PATH}")
-    from generator.notices import CHROMIUM_ARGS
+    from generator.publish.notices import CHROMIUM_ARGS
 
     pw = sync_playwright().start()
     try:

@@ -361,7 +361,7 @@ def problems_json(root: Path, *args: str) -> tuple[int, list[dict]]:
 
 
 def checked(root: Path, as_of: date | None = None, today: date | None = None):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     return check(root, as_of=as_of, today=today)
 

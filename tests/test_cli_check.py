@@ -3,10 +3,26 @@
 import json
 
 import pytest
+from helpers import (
+    CAMPAIGN,
+    CAMPAIGN_YAML,
+    LEDGER_FGW,
+    PLEDGES_FGW,
+    PLEDGES_SWJ,
+    SITE,
+    UNIT_SWJ,
+    check_lines,
+    checked,
+    cli,
+    d,
+    errors_of,
+    find,
+    replace,
+    run_cli,
+    write,
+)
 
-from generator.records import PledgeState
-from helpers import (CAMPAIGN, CAMPAIGN_YAML, LEDGER_FGW, PLEDGES_FGW, PLEDGES_SWJ, SITE, UNIT_SWJ, check_lines, checked,
-                     cli, d, errors_of, find, replace, run_cli, write)
+from generator.model.records import PledgeState
 
 LEDGER = "data/units/fgw/ledger.yaml"
 SWJ_PLEDGES = "data/units/swj/pledges.yaml"
@@ -193,7 +209,7 @@ def test_as_of_changes_derived_states(project):
 
 
 def test_environment_as_of_reaches_the_library_boundary(project, monkeypatch):
-    from generator.pipeline import parse_as_of
+    from generator.view.pipeline import parse_as_of
 
     monkeypatch.setenv("GONGSHI_AS_OF", "2025-02-15")
     assert parse_as_of(None) == d("2025-02-15")

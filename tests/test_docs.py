@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import schema
+from generator.model import schema
 
 REFERENCE = Path(__file__).resolve().parent.parent / "content" / "guide" / "reference.md"
 

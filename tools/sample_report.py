@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.derive import derive  # noqa: E402
-from generator.load import load_dataset  # noqa: E402
-from generator.records import DutyState, PledgeState, RectState  # noqa: E402
+from generator.model.load import load_dataset  # noqa: E402
+from generator.model.records import DutyState, PledgeState, RectState  # noqa: E402
+from generator.view.derive import derive  # noqa: E402
 
 SAMPLE_TODAY = date(2026, 11, 23)
 STALE = "久未更新"

@@ -1,7 +1,7 @@
 """Fixtures of the site tests: built sites (one build per session each), a local web server
 and a headless Chromium.
 
-Builds run in a subprocess: ``generator.build.build_site`` sets ``GONGSHI_AS_OF`` in
+Builds run in a subprocess: ``generator.site.build.build_site`` sets ``GONGSHI_AS_OF`` in
 ``os.environ``, which would leak into every later test of the session.
 
 Browser tests are skipped when Chromium or Playwright is missing, except when
@@ -66,7 +66,7 @@ def bench_project(tmp_path_factory) -> Path:
 
 
 def _real_today():
-    from generator.pipeline import today_in
+    from generator.view.pipeline import today_in
 
     return today_in("Asia/Shanghai")
 
@@ -87,7 +87,7 @@ def bench_site(bench_build) -> Path:
 
 @pytest.fixture(scope="session")
 def bench_view(bench_project):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     res = check(bench_project)
     assert not res.errors, [p.text() for p in res.errors]
@@ -96,7 +96,7 @@ def bench_view(bench_project):
 
 @pytest.fixture(scope="session")
 def sample_view(sample_project):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     res = check(sample_project, K.SAMPLE_AS_OF)
     assert not res.errors, [p.text() for p in res.errors]

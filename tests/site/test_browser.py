@@ -11,7 +11,6 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
-
 import sitekit as K
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -8,7 +8,6 @@ import re
 import shutil
 
 import pytest
-
 import sitekit as K
 
 BAD_LINKS = [
@@ -34,7 +33,7 @@ def _hrefs(out: str) -> list[str]:
 
 
 def test_javascript_link_is_not_rendered():
-    from generator.markup import render
+    from generator.site.markup import render
 
     out = render("[x](javascript:alert(1))")
     assert "javascript:" not in out.lower()
@@ -43,7 +42,7 @@ def test_javascript_link_is_not_rendered():
 
 @pytest.mark.parametrize("text", BAD_LINKS)
 def test_no_bad_scheme_survives_rendering(text):
-    from generator.markup import render
+    from generator.site.markup import render
 
     out = render(text)
     for url in _hrefs(out):
@@ -63,7 +62,7 @@ def test_no_bad_scheme_survives_rendering(text):
     ('"><svg onload=alert(1)>', "&lt;svg onload=alert(1)&gt;"),
 ])
 def test_raw_html_is_text(text, want):
-    from generator.markup import render
+    from generator.site.markup import render
 
     out = render(text)
     assert want in out, out
@@ -85,13 +84,13 @@ def test_raw_html_is_text(text, want):
     ("a & b < c", "<p>a &amp; b &lt; c</p>"),
 ])
 def test_ordinary_markdown_renders(text, want):
-    from generator.markup import render
+    from generator.site.markup import render
 
     assert want in render(text)
 
 
 def test_link_title_cannot_add_attributes():
-    from generator.markup import render
+    from generator.site.markup import render
 
     out = render('[x](https://a.example "t" onclick="alert(1)")')
     tags = K.parse(out).tags
@@ -100,7 +99,7 @@ def test_link_title_cannot_add_attributes():
 
 
 def test_plain_strips_markup_but_keeps_text():
-    from generator.markup import plain
+    from generator.model.text import plain
 
     assert plain("**重点**工作，见[链接](https://a.example)。") == "重点工作，见链接。"
     assert plain("一" * 50, 10) == "一" * 9 + "…"
@@ -109,7 +108,7 @@ def test_plain_strips_markup_but_keeps_text():
 
 
 def test_empty_text_renders_nothing():
-    from generator.markup import render
+    from generator.site.markup import render
 
     assert render("") == "" and render(None) == ""
 
@@ -151,7 +150,7 @@ def _inject(root, rel, needle, link="[x](javascript:alert(1))"):
 
 @pytest.mark.parametrize("rel,needle,key", MD_FIELDS, ids=[f"{r.split('/')[-1]}:{k or 'body'}" for r, _n, k in MD_FIELDS])
 def test_check_refuses_javascript_link_in_markdown(sample_copy, rel, needle, key):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     _inject(sample_copy, rel, needle)
     res = check(sample_copy, K.SAMPLE_AS_OF)
@@ -164,7 +163,7 @@ def test_check_refuses_javascript_link_in_markdown(sample_copy, rel, needle, key
 @pytest.mark.parametrize("link", ["[x](JavaScript:alert(1))", "<javascript:alert(1)>", "[x][r]\n\n[r]: javascript:alert(1)\n",
                                   "[x](data:text/html,hi)", "[x](vbscript:x)"])
 def test_check_refuses_other_bad_link_forms(sample_copy, link):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     # Ledger notes are written as JSON-quoted YAML strings: escape the newline of the reference form.
     _inject(sample_copy, "data/units/fgw/ledger.yaml", "召开企业开办专题推进会", link.replace("\n", "\\n"))
@@ -174,7 +173,7 @@ def test_check_refuses_other_bad_link_forms(sample_copy, link):
 
 
 def test_check_refuses_entity_encoded_scheme(sample_copy):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     _inject(sample_copy, "data/units/fgw/ledger.yaml", "召开企业开办专题推进会", "[x](&#106;avascript:alert(1))")
     res = check(sample_copy, K.SAMPLE_AS_OF)
@@ -184,7 +183,7 @@ def test_check_refuses_entity_encoded_scheme(sample_copy):
 def test_check_refuses_javascript_link_in_an_earlier_commitment(sample_copy):
     """A commitment change's `from` is the commitment shown for views before the change, rendered
     as Markdown: a bad link in it must be refused like one in the commitment itself."""
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     p = sample_copy / "data/units/fgw/pledges.yaml"
     text = p.read_text(encoding="utf-8")

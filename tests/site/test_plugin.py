@@ -8,7 +8,6 @@ import re
 import shutil
 
 import pytest
-
 import sitekit as K
 
 pytestmark = pytest.mark.slow
@@ -50,7 +49,7 @@ def test_every_contract_url_is_written(bench_site, bench_view):
     for t in ("units", "pledges", "ledger", "rectifications", "duties"):
         need(f"data/{t}.csv")
     need("data/gongshi.json")
-    from generator import schema
+    from generator.model import schema
 
     for kind in schema.KINDS:
         need(f"schema/{kind}.json")

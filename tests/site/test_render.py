@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 import sitekit as K
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -38,7 +37,7 @@ def _norm(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def rendered(sample_view):
-    from generator.render import Renderer, plan
+    from generator.site.render import Renderer, plan
 
     pages = {p.url: p for p in plan(sample_view)}
     r = Renderer(sample_view)  # the package's templates only: no overrides
@@ -67,8 +66,8 @@ def test_golden(rendered, name):
 
 def test_rendering_is_deterministic(sample_project, rendered):
     """A second, independent check/derive/render of the same data gives the same bytes."""
-    from generator.pipeline import check
-    from generator.render import Renderer, plan
+    from generator.site.render import Renderer, plan
+    from generator.view.pipeline import check
 
     view = check(sample_project, K.SAMPLE_AS_OF).derived
     pages = {p.url: p for p in plan(view)}
@@ -96,7 +95,7 @@ def _heading_problems(html_text: str) -> list[str]:
 
 def test_one_h1_and_no_skipped_heading_levels(sample_view):
     """Every generated page: exactly one h1, and headings never skip a level (axe heading-order)."""
-    from generator.render import Renderer, plan
+    from generator.site.render import Renderer, plan
 
     r = Renderer(sample_view)
     bad = []
@@ -107,7 +106,7 @@ def test_one_h1_and_no_skipped_heading_levels(sample_view):
 
 
 def test_every_planned_page_renders(sample_view):
-    from generator.render import Renderer, plan
+    from generator.site.render import Renderer, plan
 
     r = Renderer(sample_view)
     pages = plan(sample_view)
@@ -121,7 +120,7 @@ def test_every_planned_page_renders(sample_view):
 
 
 def test_plan_covers_contract_urls(sample_view):
-    from generator.render import plan
+    from generator.site.render import plan
 
     urls = {p.url for p in plan(sample_view)}
     need = {"", "campaigns/", "units/", "inspections/", "evaluations/", "updates/", "data/",
@@ -142,13 +141,13 @@ def test_plan_covers_contract_urls(sample_view):
     ("units/", "units/", "./"),
 ])
 def test_relative_links(frm, to, want):
-    from generator.render import relative
+    from generator.site.render import relative
 
     assert relative(frm, to) == want
 
 
 def test_template_override_wins(sample_view, tmp_path):
-    from generator.render import Renderer, plan
+    from generator.site.render import Renderer, plan
 
     (tmp_path / "evaluation.html").write_text("<h1>覆盖 {{ ev.evaluation.campaign }}</h1>", encoding="utf-8")
     r = Renderer(sample_view, tmp_path)
@@ -159,7 +158,7 @@ def test_template_override_wins(sample_view, tmp_path):
 
 def test_frozen_phase_report_uses_the_phase_end(sample_view):
     """/campaigns/<c>/<phase>/ is the record as of the phase's end (contract §5)."""
-    from generator.render import plan
+    from generator.site.render import plan
 
     p = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/qidong/"]
     assert p.context["frozen"].as_of.isoformat() == "2025-03-31"

@@ -17,7 +17,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
-
 import sitekit as K
 from sitekit import HOSTILE_PARTS, HOSTILE_PLEDGE_TITLE, HOSTILE_SITE_TITLE, hostile
 
@@ -43,7 +42,7 @@ def _visible(html_text: str) -> str:
 def test_hostile_build_succeeds_and_passes_the_scan(hostile_build):
     res, site = hostile_build
     assert res.returncode == 0, f"gongshi build failed on hostile text:\n{res.stdout}\n{res.stderr}"
-    from generator.scan import scan_site
+    from generator.site.scan import scan_site
 
     urls = [str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")]
     urls = ["" if u == "./" else u for u in urls]
@@ -196,8 +195,8 @@ def test_title_and_description_are_escaped(hostile_site):
 def test_search_index_holds_hostile_titles_as_plain_text(hostile_site, hostile_project):
     """Pagefind's records hold data as the text it is: every title exactly as written (the search
     page inserts it with textContent), never turned into elements, decoded or double-escaped."""
-    from generator.pipeline import check
-    from generator.render import plan
+    from generator.site.render import plan
+    from generator.view.pipeline import check
 
     recs = {r["url"]: r for r in K.search_records(hostile_site)}
     rec = recs.get("/" + K.HOSTILE_PLEDGE_URL)
@@ -287,7 +286,7 @@ ARTICLE = '<html><body><script src="assets/x.js"></script><article class="md-con
     ("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>", []),
 ])
 def test_scan_html(snippet, expect):
-    from generator.scan import scan_html
+    from generator.site.scan import scan_html
 
     found = scan_html(ARTICLE.format(snippet))
     assert len(found) == len(expect), found
@@ -296,14 +295,14 @@ def test_scan_html(snippet, expect):
 
 
 def test_scan_html_ignores_the_theme_outside_the_content_area():
-    from generator.scan import scan_html
+    from generator.site.scan import scan_html
 
     assert scan_html(ARTICLE.format("<p>x</p>")) == []
     assert scan_html("<html><script>x</script></html>") == []
 
 
 def test_scan_site_checks_search_titles(tmp_path):
-    from generator.scan import scan_site
+    from generator.site.scan import scan_site
 
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [

@@ -1,4 +1,4 @@
-"""generator/search.py and generator/prerender.py: the search records and index, and the bodies
+"""generator/site/search.py and generator/site/prerender.py: the search records and index, and the bodies
 rendered ahead in worker processes."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ import re
 import shutil
 
 import pytest
-
 import sitekit as K
-from generator import search
-from generator.prerender import Prerender
-from generator.render import Renderer, plan
-from generator.scan import scan_fragment
+
+from generator.site import search
+from generator.site.prerender import Prerender
+from generator.site.render import Renderer, plan
+from generator.site.scan import scan_fragment
 
 
 def test_records_cover_every_page_but_notices_and_the_search_page(bench_view):
@@ -23,7 +23,7 @@ def test_records_cover_every_page_but_notices_and_the_search_page(bench_view):
 
 
 def test_record_of_a_hostile_pledge_holds_text_only(hostile_project):
-    from generator.pipeline import check
+    from generator.view.pipeline import check
 
     view = check(hostile_project, None).derived
     docs = dict(search.page_records(plan(view), view))
@@ -142,7 +142,7 @@ def test_a_site_may_use_materials_search_instead(hostile_project, tmp_path):
     assert not (site / "pagefind").exists() and not (site / "search" / "index.html").exists()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="search"' in home and "gs-header-search" not in home
-    from generator.scan import scan_search_index
+    from generator.site.scan import scan_search_index
 
     assert (site / "search" / "search_index.json").is_file()
     assert scan_search_index(site) == []

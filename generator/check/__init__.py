@@ -1,0 +1,1 @@
+"""Checks on the loaded record: references, chronology, evidence, links."""

@@ -1,0 +1,289 @@
+"""Rules that span records: references, chronology, evidence, links and "not after today".
+
+Each rule reports through :class:`Problems` with the file, line and key path of the value an
+editor has to change, so one run lists every problem in the data.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from generator.model import records as R
+from generator.model.errors import Problems
+from generator.model.load import Declared
+from generator.model.schema import DATE_RE, TARGET_RE, _near
+from generator.model.text import bad_link_schemes
+
+# Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
+RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
+
+
+def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems) -> None:
+    site = ds.site
+    categories = set(site.unit_categories)
+    if site.loc is not R.NOWHERE:
+        o = site.oversight
+        if not any((o.hotline, o.email, o.address, o.report_url)):
+            problems.error(*site.loc.at("oversight"), "至少要填一种监督渠道：hotline、email、address 或 report_url")
+        _link(problems, o.loc.at("report_url"), o.report_url, web_only=True)
+        _link(problems, site.loc.at("base_url"), site.base_url, web_only=True)
+        _link(problems, site.loc.at("repo_url"), site.repo_url, web_only=True)
+        if site.timezone:
+            try:
+                from zoneinfo import ZoneInfo
+                ZoneInfo(site.timezone)
+            except Exception:
+                problems.error(*site.loc.at("timezone"), f"“{site.timezone}”不是有效的时区名称，如 Asia/Shanghai")
+
+    for c in ds.campaigns.values():
+        _campaign(c, declared, categories, problems)
+
+    for uid, folder in ds.units.items():
+        u = folder.unit
+        if u.loc.line and u.category not in categories:
+            hint = _near(u.category, categories)
+            problems.error(*u.loc.at("category"), f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
+        # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
+        _pledges(folder, declared, today, problems)
+        _ledger(uid, folder, declared, today, problems)
+        _rectifications(uid, folder, declared, today, problems)
+        for rep in folder.reports.values():
+            if rep.campaign not in declared.campaigns:
+                problems.error(rep.loc.path, 0, "", f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
+            for bad in bad_link_schemes(rep.body):
+                problems.error(rep.loc.path, 0, "", _scheme_msg(bad))
+
+    seen: dict[str, R.Inspection] = {}
+    for ins in ds.inspections:
+        if ins.id in seen:
+            first = seen[ins.id].loc
+            problems.error(*ins.loc.at("id"), f"督查标识“{ins.id}”重复：{first.path} 第 {first.line} 行已经用过，督查标识在所有文件中必须唯一")
+        else:
+            seen[ins.id] = ins
+        _ref_campaign(problems, ins.loc.at("campaign"), ins.campaign, declared)
+        _markdown(problems, ins.loc.at("summary"), ins.summary)
+        for i, fd in enumerate(ins.findings):
+            if fd.unit not in declared.units:
+                problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
+            elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
+                    and fd.rectification not in declared.rectifications.get(fd.unit, set()):
+                known = declared.rectifications.get(fd.unit) or set()
+                problems.error(*fd.loc.at("rectification"),
+                               f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题{_near(fd.rectification, known)}")
+            _markdown(problems, fd.loc.at("note"), fd.note)
+
+    for e in ds.evaluations.values():
+        _ref_campaign(problems, e.loc.at("campaign"), e.campaign, declared)
+        w = e.weights
+        total = w.self + w.social + w.leadership
+        if abs(total - 100) > 1e-9:
+            problems.error(*e.loc.at("weights"), f"三项权重之和应为 100，现在是 {total:g}")
+        mins = [g.min for g in e.grades]
+        if mins != sorted(mins, reverse=True):
+            problems.error(*e.loc.at("grades"), "等次应从高到低排列：min 依次递减")
+        units_seen: set[str] = set()
+        for s in e.scores:
+            if s.unit not in declared.units:
+                problems.error(*s.loc.at("unit"), f"没有标识为“{s.unit}”的单位{_near(s.unit, declared.units)}")
+            if s.unit in units_seen:
+                problems.error(*s.loc.at("unit"), f"单位 {s.unit} 的得分重复出现")
+            units_seen.add(s.unit)
+
+
+def _some(ids) -> str:
+    return sorted(ids)[0] if ids else "zhudong-fuwu"
+
+
+def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems: Problems) -> None:
+    _markdown(problems, c.loc.at("summary"), c.summary)
+    _link(problems, c.loc.at("document_url"), c.document_url, web_only=True)
+    if c.participants != "all":
+        for i, p in enumerate(c.participants):
+            if p not in declared.units and p not in categories:
+                path, line, key = c.loc.at("participants")
+                problems.error(path, _item_line(c.participants, i, line), f"{key}[{i}]",
+                               f"“{p}”既不是单位标识，也不是单位类别{_near(p, declared.units | categories)}")
+    ids: set[str] = set()
+    for ph in c.phases:
+        if ph.id in ids:
+            problems.error(*ph.loc.at("id"), f"阶段标识“{ph.id}”在本活动中重复")
+        ids.add(ph.id)
+        if ph.end is not None and ph.end < ph.start:
+            problems.error(*ph.loc.at("end"), f"阶段结束日期 {ph.end} 早于开始日期 {ph.start}")
+        _markdown(problems, ph.loc.at("summary"), ph.summary)
+        for d in ph.duties:
+            need = "every_days" if d.kind is R.DutyKind.LEDGER else "due"
+            other = "due" if need == "every_days" else "every_days"
+            if getattr(d, need) is None:
+                problems.error(d.loc.path, d.loc.line, f"{d.loc.key}.{need}", f"{d.kind.value} 类责任必须填写 {need}")
+            if getattr(d, other) is not None:
+                problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
+    ind_ids: set[str] = set()
+    for ind in c.indicators:
+        if ind.id in ind_ids:
+            problems.error(*ind.loc.at("id"), f"指标标识“{ind.id}”在本活动中重复")
+        ind_ids.add(ind.id)
+
+
+def _ref_campaign(problems: Problems, where, cid: str, declared: Declared) -> None:
+    if cid not in declared.campaigns:
+        problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}：已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
+
+
+def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
+    seen: dict[str, R.Pledge] = {}
+    for p in folder.pledges:
+        if p.id in seen:
+            problems.error(*p.loc.at("id"), f"承诺标识“{p.id}”重复：第 {seen[p.id].loc.line} 行已经用过，在本单位内必须唯一")
+        else:
+            seen[p.id] = p
+        if p.id in RESERVED_PLEDGE_IDS:
+            problems.error(*p.loc.at("id"), f"承诺标识不能用“{p.id}”：它是单位页面下的固定网址，请换一个")
+        _ref_campaign(problems, p.loc.at("campaign"), p.campaign, declared)
+        _markdown(problems, p.loc.at("commitment"), p.commitment)
+        if p.withdrawn is not None:
+            if p.withdrawn.date < p.published:
+                problems.error(*p.withdrawn.loc.at("date"), f"撤回日期 {p.withdrawn.date} 早于公示日期 {p.published}")
+            if p.withdrawn.date > today:
+                problems.error(*p.withdrawn.loc.at("date"), f"撤回日期 {p.withdrawn.date} 晚于今天（{today}）")
+        last_deadline_change = None
+        for ch in p.changes:
+            if ch.date < p.published:
+                problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 早于公示日期 {p.published}：公示前的修改直接改原字段即可")
+            if ch.date > today:
+                problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 晚于今天（{today}）")
+            if ch.field == "commitment":
+                # An earlier commitment is shown, rendered, for dates before the change.
+                for side in ("from_", "to"):
+                    if isinstance(getattr(ch, side), str):
+                        _markdown(problems, ch.loc.at(side.rstrip("_")), getattr(ch, side))
+            if ch.field in ("deadline", "indicator"):
+                for side in ("from_", "to"):
+                    name = side.rstrip("_")
+                    v = getattr(ch, side)
+                    if v is None:
+                        problems.error(ch.loc.path, ch.loc.line, f"{ch.loc.key}.{name}",
+                                       f"变更 {ch.field} 时必须写明 {name}（原来的值和新的值）")
+                        continue
+                    if ch.field == "deadline" and not (isinstance(v, str) and _is_date(v)):
+                        problems.error(*ch.loc.at(name), f"deadline 的 {name} 应为日期 YYYY-MM-DD，实际是“{v}”")
+                    if ch.field == "indicator" and not (isinstance(v, str) and TARGET_RE.match(v)):
+                        problems.error(*ch.loc.at(name), f"indicator 的 {name} 应为目标，如 \">= 90\"，实际是“{v}”")
+                if ch.field == "deadline" and (last_deadline_change is None or ch.date >= last_deadline_change.date):
+                    last_deadline_change = ch
+        if last_deadline_change is not None and isinstance(last_deadline_change.to, str) and _is_date(last_deadline_change.to):
+            if p.deadline is None or date.fromisoformat(last_deadline_change.to) != p.deadline:
+                problems.error(*p.loc.at("deadline"),
+                               f"完成时限 {p.deadline or '（未填）'} 与最近一次变更的 to（{last_deadline_change.to}）不一致：改期时要同时修改 deadline")
+
+
+def _is_date(s: str) -> bool:
+    if not DATE_RE.match(s):
+        return False
+    try:
+        date.fromisoformat(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
+    pledge_ids = declared.pledges.get(uid, set())
+    last: dict[str, R.LedgerEntry] = {}
+    # Progress is compared in date order (file order breaks ties), as the derived state reads it.
+    for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
+        if pledge_ids is not None and e.pledge not in pledge_ids:
+            problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{_near(e.pledge, pledge_ids)}")
+        if e.date > today:
+            problems.error(*e.loc.at("date"), f"台账日期 {e.date} 晚于今天（{today}）：只能记录已经做完的工作")
+        prev = last.get(e.pledge)
+        if prev is not None and e.progress < prev.progress and not e.correction:
+            problems.error(*e.loc.at("progress"),
+                           f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）：进度回退时必须填写 correction 说明原因")
+        last[e.pledge] = e
+        _markdown(problems, e.loc.at("note"), e.note)
+        _evidence(uid, folder, problems, e.loc, e.evidence)
+
+
+def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
+    seen: dict[str, R.Rectification] = {}
+    for r in folder.rectifications:
+        if r.id in seen:
+            problems.error(*r.loc.at("id"), f"问题标识“{r.id}”重复：第 {seen[r.id].loc.line} 行已经用过，在本单位内必须唯一")
+        else:
+            seen[r.id] = r
+        _ref_campaign(problems, r.loc.at("campaign"), r.campaign, declared)
+        if r.inspection and declared.inspections_complete and r.inspection not in declared.inspections:
+            problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{_near(r.inspection, declared.inspections)}")
+        _markdown(problems, r.loc.at("problem"), r.problem)
+        for u in r.updates:
+            if u.date < r.found:
+                problems.error(*u.loc.at("date"), f"进展日期 {u.date} 早于发现日期 {r.found}")
+            if u.date > today:
+                problems.error(*u.loc.at("date"), f"进展日期 {u.date} 晚于今天（{today}）")
+            _markdown(problems, u.loc.at("note"), u.note)
+        c = r.closure
+        if c is not None:
+            if c.date < r.found:
+                problems.error(*c.loc.at("date"), f"销号日期 {c.date} 早于发现日期 {r.found}")
+            if c.date > today:
+                problems.error(*c.loc.at("date"), f"销号日期 {c.date} 晚于今天（{today}）")
+            if (c.verified_by is None) != (c.verified_on is None):
+                missing = "verified_on" if c.verified_on is None else "verified_by"
+                problems.error(c.loc.path, c.loc.line, f"{c.loc.key}.{missing}", "验收时 verified_by 和 verified_on 要一起填写")
+            if c.verified_on is not None:
+                if c.verified_on < c.date:
+                    problems.error(*c.loc.at("verified_on"), f"验收日期 {c.verified_on} 早于销号日期 {c.date}")
+                if c.verified_on > today:
+                    problems.error(*c.loc.at("verified_on"), f"验收日期 {c.verified_on} 晚于今天（{today}）")
+            _markdown(problems, c.loc.at("summary"), c.summary)
+            _evidence(uid, folder, problems, c.loc, c.evidence)
+        for o in r.objections:
+            if c is None:
+                problems.error(*o.loc.at("date"), "还没有销号，不能登记对销号的异议：群众反映的新问题请另列一条")
+            elif o.date < c.date:
+                problems.error(*o.loc.at("date"), f"异议日期 {o.date} 早于销号日期 {c.date}")
+            if o.date > today:
+                problems.error(*o.loc.at("date"), f"异议日期 {o.date} 晚于今天（{today}）")
+            if o.resolution is not None:
+                if o.resolution.date < o.date:
+                    problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 早于异议日期 {o.date}")
+                if o.resolution.date > today:
+                    problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 晚于今天（{today}）")
+                _markdown(problems, o.resolution.loc.at("summary"), o.resolution.summary)
+            _markdown(problems, o.loc.at("summary"), o.summary)
+
+
+def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tuple[str, ...]) -> None:
+    path, line, key = loc.at("evidence")
+    for i, ev in enumerate(evidence):
+        where = (path, _item_line(evidence, i, line), f"{key}[{i}]")
+        if "://" in ev or ev.split(":", 1)[0] in ("mailto", "tel", "javascript", "data", "ftp", "file"):
+            if not (ev.startswith("http://") or ev.startswith("https://")):
+                problems.error(*where, f"佐证链接“{ev}”只能以 http:// 或 https:// 开头")
+            continue
+        parts = ev.replace("\\", "/").split("/")
+        if parts[0] != "evidence" or ".." in parts or ev.startswith("/") or len(parts) < 2:
+            problems.error(*where, f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名")
+        elif ev not in folder.evidence:
+            problems.error(*where, f"找不到佐证文件 data/units/{uid}/{ev}：请把文件放进 evidence/ 文件夹，或检查文件名")
+
+
+def _item_line(items, i: int, fallback: int) -> int:
+    lines = getattr(items, "lines", ())
+    return lines[i] if i < len(lines) else fallback
+
+
+def _link(problems: Problems, where, url: str | None, web_only: bool = False) -> None:
+    if url and not (url.startswith("http://") or url.startswith("https://")):
+        problems.error(*where, f"链接“{url}”只能以 http:// 或 https:// 开头")
+
+
+def _scheme_msg(bad: str) -> str:
+    return f"链接“{bad}”的协议不允许：只能使用 http、https、mailto 或 tel 链接"
+
+
+def _markdown(problems: Problems, where, text: str | None) -> None:
+    if text:
+        for bad in bad_link_schemes(text):
+            problems.error(*where, _scheme_msg(bad))

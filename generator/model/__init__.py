@@ -1,0 +1,1 @@
+"""The record: strict YAML reading, the schema declarations, typed records and the loader."""

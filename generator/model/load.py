@@ -1,0 +1,291 @@
+"""Reading ``data/`` from disk (or from any file source) into a :class:`Dataset`.
+
+The loader only knows the file layout and the shape of each file; rules that span records
+(references, chronology, "not after today") live in :mod:`generator.check.validate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from generator.model import records as R
+from generator.model import schema
+from generator.model.errors import Problem, Problems
+from generator.model.yamlsource import Map, YamlFileError, decode, parse
+
+LIST_FILES = {"pledges.yaml": "pledges", "ledger.yaml": "ledger", "rectifications.yaml": "rectifications"}
+UNIT_ENTRIES = {"unit.yaml", *LIST_FILES, "reports", "evidence"}
+
+
+@dataclasses.dataclass
+class Declared:
+    """Ids written in the files even where the record around them had errors.
+
+    Cross-reference checks use these, so that one broken pledge does not also make every
+    ledger entry that points at it an "unknown pledge".
+    """
+
+    units: set[str] = dataclasses.field(default_factory=set)
+    campaigns: set[str] = dataclasses.field(default_factory=set)
+    pledges: dict[str, set[str] | None] = dataclasses.field(default_factory=dict)
+    rectifications: dict[str, set[str] | None] = dataclasses.field(default_factory=dict)
+    inspections: set[str] = dataclasses.field(default_factory=set)
+    inspections_complete: bool = True
+
+
+class Source:
+    """Files under a project root; a git revision or an export can stand in for the disk."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.symlinks: list[str] = []
+
+    def list(self) -> list[str]:
+        """Every file under data/, as posix paths relative to the root, sorted.
+
+        Symbolic links are left out (and listed in ``symlinks``): a link could pull a file
+        from outside the repository into the public site.
+        """
+        base = self.root / "data"
+        out = []
+        self.symlinks = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel = Path(dirpath).relative_to(self.root).as_posix()
+            for d in list(dirnames):
+                if os.path.islink(os.path.join(dirpath, d)):
+                    self.symlinks.append(f"{rel}/{d}")
+                    dirnames.remove(d)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for f in filenames:
+                if f.startswith("."):
+                    continue
+                if os.path.islink(os.path.join(dirpath, f)):
+                    self.symlinks.append(f"{rel}/{f}")
+                else:
+                    out.append(f"{rel}/{f}")
+        return sorted(out)
+
+    def read(self, rel: str) -> bytes:
+        return (self.root / rel).read_bytes()
+
+
+def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
+    """Load ``data_dir`` (a project's ``data/``); returns the dataset and the problems found."""
+    problems = Problems()
+    ds, _declared = load(Source(Path(data_dir).parent), problems)
+    return ds, problems.sorted()
+
+
+def _read_tree(src: Source, rel: str, problems: Problems):
+    """Parse one YAML file; None when it cannot be read (the problem is reported)."""
+    try:
+        return parse(decode(src.read(rel))), True
+    except YamlFileError as exc:
+        problems.error(rel, exc.line, "", exc.message)
+        return None, False
+
+
+def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None):
+    node, ok = _read_tree(src, rel, problems)
+    if not ok:
+        return None, None
+    if node is None:
+        if required:
+            problems.error(rel, 0, "", "文件是空的：请按字段参考填写内容")
+            return None, None
+        return (), None
+    return schema.convert(kind, node, schema.Ctx(rel, problems), unit), node
+
+
+def _declared_ids(node, key: str = "id") -> set[str]:
+    out = set()
+    for item in getattr(node, "items", ()):
+        if isinstance(item, Map) and key in item.entries:
+            v = item.entries[key][1]
+            if hasattr(v, "value"):
+                out.add(v.value)
+    return out
+
+
+def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
+    files = src.list()
+    for link in getattr(src, "symlinks", ()):
+        problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
+    declared = Declared()
+    by_dir: dict[str, list[str]] = {}
+    for f in files:
+        parts = f.split("/")
+        by_dir.setdefault(parts[1] if len(parts) > 2 else "", []).append(f)
+
+    site = None
+    site_node = None
+    if "data/site.yaml" in files:
+        site, site_node = _convert(src, "data/site.yaml", "site", problems, True)
+    else:
+        problems.error("data/site.yaml", 0, "", "缺少网站设置文件 data/site.yaml")
+    if not isinstance(site, R.Site):
+        site = R.Site(loc=R.NOWHERE, title="（site.yaml 有错误）", owner="", oversight=R.Oversight(R.NOWHERE),
+                      unit_categories=_categories_anyway(site_node))
+    elif site.unit_categories is not None:
+        site = dataclasses.replace(site, unit_categories=tuple(site.unit_categories))
+
+    for f in by_dir.get("", []):
+        if f != "data/site.yaml":
+            problems.error(f, 0, "", _unknown_file(f, "data/ 下只能有 site.yaml 和 campaigns、units、inspections、evaluations 文件夹"))
+    known_dirs = {"", "campaigns", "units", "inspections", "evaluations"}
+    for d in sorted(set(by_dir) - known_dirs):
+        problems.error(f"data/{d}", 0, "", _unknown_file(d, "data/ 下只能有 campaigns、units、inspections、evaluations 文件夹"))
+
+    campaigns: dict[str, R.Campaign] = {}
+    for f in by_dir.get("campaigns", []):
+        stem = _yaml_stem(f, problems, "campaigns/ 中每个活动一个 .yaml 文件")
+        if stem is None:
+            continue
+        declared.campaigns.add(stem)
+        c, _ = _convert(src, f, "campaign", problems, True)
+        if isinstance(c, R.Campaign):
+            if c.id != stem:
+                problems.error(*c.loc.at("id"), f"活动标识“{c.id}”与文件名“{stem}.yaml”不一致：两者必须相同")
+            campaigns[stem] = c
+
+    units: dict[str, R.UnitFolder] = {}
+    unit_files: dict[str, list[str]] = {}
+    for f in by_dir.get("units", []):
+        parts = f.split("/")
+        if len(parts) < 4:
+            problems.error(f, 0, "", _unknown_file(f, "units/ 下应是每个单位一个文件夹"))
+            continue
+        unit_files.setdefault(parts[2], []).append(f)
+    for uid in sorted(unit_files):
+        folder = unit_files[uid]
+        base = f"data/units/{uid}"
+        declared.units.add(uid)
+        ok_files = set()
+        evidence = set()
+        for f in folder:
+            rest = f[len(base) + 1:]
+            top = rest.split("/")[0]
+            if top == "evidence":
+                evidence.add(rest)
+            elif top == "reports":
+                if not rest.endswith(".md") or rest.count("/") != 1:
+                    problems.error(f, 0, "", _unknown_file(rest, "reports/ 中只能放 <活动标识>.md 总结报告"))
+            elif rest in UNIT_ENTRIES and "/" not in rest:
+                ok_files.add(rest)
+            else:
+                problems.error(f, 0, "", _unknown_file(rest, "单位文件夹中只能有 unit.yaml、pledges.yaml、ledger.yaml、rectifications.yaml 以及 reports/、evidence/ 文件夹",
+                                                      UNIT_ENTRIES))
+        if "unit.yaml" not in ok_files:
+            problems.error(f"{base}/unit.yaml", 0, "", f"单位文件夹 {uid} 缺少 unit.yaml")
+            continue
+        unit, _ = _convert(src, f"{base}/unit.yaml", "unit", problems, True)
+        if not isinstance(unit, R.Unit):
+            # Its own errors are reported; a stand-in lets the rest of the folder be checked.
+            unit = R.Unit(loc=R.Loc(f"{base}/unit.yaml", 0, ""), id=uid, name=uid, category="")
+        elif unit.id != uid:
+            problems.error(*unit.loc.at("id"), f"单位标识“{unit.id}”与文件夹名“{uid}”不一致：两者必须相同")
+        lists: dict[str, tuple] = {}
+        for fname, kind in LIST_FILES.items():
+            rel = f"{base}/{fname}"
+            if fname not in ok_files:
+                lists[kind] = ()
+                continue
+            value, node = _convert(src, rel, kind, problems, False, uid)
+            if kind in ("pledges", "rectifications"):
+                # None: the file could not be read, so references into it cannot be judged.
+                getattr(declared, kind)[uid] = None if value is None else _declared_ids(node)
+            if value is None or value is schema.BAD:
+                value = ()
+            lists[kind] = value
+        reports = {}
+        for f in folder:
+            if f.startswith(f"{base}/reports/") and f.endswith(".md") and f.count("/") == 4:
+                rep = _load_report(src, f, uid, problems)
+                if rep is not None:
+                    reports[rep.campaign] = rep
+        units[uid] = R.UnitFolder(unit, lists["pledges"], lists["ledger"], lists["rectifications"], reports,
+                                  frozenset(evidence))
+
+    inspections: list[R.Inspection] = []
+    for f in by_dir.get("inspections", []):
+        if _yaml_stem(f, problems, "inspections/ 中只能放 .yaml 文件") is None:
+            continue
+        value, node = _convert(src, f, "inspections", problems, False)
+        if value is None:
+            declared.inspections_complete = False
+        declared.inspections |= _declared_ids(node)
+        if value and value is not schema.BAD:
+            inspections.extend(value)
+
+    evaluations: dict[str, R.Evaluation] = {}
+    for f in by_dir.get("evaluations", []):
+        stem = _yaml_stem(f, problems, "evaluations/ 中每个活动一个 <活动标识>.yaml 文件")
+        if stem is None:
+            continue
+        e, _ = _convert(src, f, "evaluation", problems, True)
+        if isinstance(e, R.Evaluation):
+            if e.campaign != stem:
+                problems.error(*e.loc.at("campaign"), f"活动标识“{e.campaign}”与文件名“{stem}.yaml”不一致：两者必须相同")
+            evaluations[stem] = e
+
+    ds = R.Dataset(str(src.root), site, campaigns, units, tuple(inspections), evaluations)
+    return ds, declared
+
+
+def _categories_anyway(node) -> tuple[str, ...]:
+    """The unit categories of a site.yaml that has other errors, so units are not wrongly rejected."""
+    if isinstance(node, Map) and "unit_categories" in node.entries:
+        value = schema.SITE.fields["unit_categories"].type.convert(
+            node.entries["unit_categories"][1], schema.Ctx("", Problems()), "unit_categories")
+        if value is not schema.BAD and value:
+            return tuple(value)
+    return R.DEFAULT_CATEGORIES
+
+
+def _yaml_stem(rel: str, problems: Problems, hint: str) -> str | None:
+    p = PurePosixPath(rel)
+    if p.suffix != ".yaml" or len(p.parts) != 3:
+        problems.error(rel, 0, "", _unknown_file(p.name, hint))
+        return None
+    return p.stem
+
+
+def _unknown_file(name: str, hint: str, options: Iterable[str] = ()) -> str:
+    near = schema._near(name, options) if options else ""
+    if name.endswith(".yml"):
+        near = "（扩展名应为 .yaml，不是 .yml）"
+    return f"无法识别的文件或文件夹“{name}”{near}：{hint}"
+
+
+def _load_report(src: Source, rel: str, uid: str, problems: Problems) -> R.Report | None:
+    try:
+        text = decode(src.read(rel))
+    except YamlFileError as exc:
+        problems.error(rel, exc.line, "", exc.message)
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.error(rel, 1, "", "总结报告应以 front matter 开头：第一行写“---”，然后写 title 和 submitted，再以“---”结束")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.error(rel, 1, "", "front matter 没有结束：请在 title 和 submitted 之后加一行“---”")
+        return None
+    try:
+        node = parse("\n" + "\n".join(lines[1:end]))  # the leading newline keeps line numbers true
+    except YamlFileError as exc:
+        problems.error(rel, exc.line, "", exc.message)
+        return None
+    if node is None:
+        problems.error(rel, 1, "", "front matter 是空的：需要 title 和 submitted")
+        return None
+    rep = schema.convert("report", node, schema.Ctx(rel, problems))
+    if not isinstance(rep, R.Report):
+        return None
+    campaign = PurePosixPath(rel).stem
+    return dataclasses.replace(rep, unit=uid, campaign=campaign, body="\n".join(lines[end + 1:]).strip("\n"))
+

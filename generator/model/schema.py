@@ -1,0 +1,655 @@
+"""The shape of every file kind, declared once.
+
+The same declarations drive three things, so they cannot drift apart:
+
+* the converter that turns a parsed YAML tree into records (with Chinese messages that
+  carry file, line and key path);
+* the JSON Schema files written by ``gongshi schema`` for editors' completion and hover help;
+* the list of key paths that the editors' field reference must document (a test checks it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterator
+
+from generator.model import records as R
+from generator.model.errors import Problems
+from generator.model.yamlsource import Map, Node, Scalar, Seq, plain_kind
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+INT_RE = re.compile(r"^[-+]?\d+$")
+NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|=)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_KIND_ZH = {"bool": "布尔值（是/否）", "int": "数字", "float": "数字", "null": "空值", "timestamp": "日期时间",
+            "value": "特殊值", "merge": "合并符号", "str": "文本"}
+# Characters a YAML 1.1 implicit resolver can start with; anything else is plainly text.
+_RESOLVABLE_START = set("0123456789+-.~<=nNyYoOtTfF")
+
+BAD = object()  # a value that could not be converted; its problem is already reported
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, Map):
+        return "一个映射（键: 值）"
+    if isinstance(node, Seq):
+        return "一个列表"
+    v = node.value if len(node.value) <= 30 else node.value[:30] + "…"
+    return f"“{v}”"
+
+
+def is_null(node: Node | None) -> bool:
+    return node is None or (isinstance(node, Scalar) and node.plain and node.value in _NULLS)
+
+
+class Ctx:
+    """Where we are: the file being converted and the problems found so far."""
+
+    __slots__ = ("path", "problems")
+
+    def __init__(self, path: str, problems: Problems):
+        self.path = path
+        self.problems = problems
+
+    def error(self, line: int, key: str, message: str) -> None:
+        self.problems.error(self.path, line, key, message)
+
+
+class Type:
+    zh = "值"  # the type's name in the reference and in messages
+
+    def convert(self, node: Node, ctx: Ctx, key: str) -> Any:
+        raise NotImplementedError
+
+    def json_schema(self) -> dict:
+        raise NotImplementedError
+
+    def paths(self, prefix: str) -> Iterator[str]:
+        return iter(())
+
+
+class Str(Type):
+    zh = "文本"
+
+    def __init__(self, pattern: re.Pattern | None = None, choices: tuple[str, ...] | None = None,
+                 pattern_hint: str = "", markdown: bool = False):
+        self.pattern = pattern
+        self.choices = choices
+        self.pattern_hint = pattern_hint
+        self.markdown = markdown
+        if markdown:
+            self.zh = "Markdown 文本"
+
+    def convert(self, node, ctx, key):
+        if not isinstance(node, Scalar):
+            ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
+            return BAD
+        value = node.value
+        if node.plain and value and value[0] in _RESOLVABLE_START:
+            kind = plain_kind(value)
+            if kind != "str":
+                ctx.error(node.line, key,
+                          f"应为文本，但没加引号的 {value} 会被 YAML 读成{_KIND_ZH.get(kind, kind)}：请加引号，写成 \"{value}\"")
+                return BAD
+        if not value.strip():
+            ctx.error(node.line, key, "不能为空")
+            return BAD
+        if self.choices is not None and value not in self.choices:
+            hint = _near(value, self.choices)
+            ctx.error(node.line, key, f"“{value}”不是可选值{hint}：可选值有 {'、'.join(self.choices)}")
+            return BAD
+        if self.pattern is not None and not self.pattern.match(value):
+            ctx.error(node.line, key, f"“{value}”格式不对：{self.pattern_hint}")
+            return BAD
+        return value
+
+    def json_schema(self):
+        s: dict = {"type": "string", "minLength": 1}
+        if self.choices is not None:
+            s["enum"] = list(self.choices)
+        if self.pattern is not None:
+            s["pattern"] = self.pattern.pattern
+        if self.markdown:
+            s["contentMediaType"] = "text/markdown"
+        return s
+
+
+class EnumOf(Str):
+    """A text choice that becomes an enum member."""
+
+    def __init__(self, enum_cls):
+        super().__init__(choices=tuple(m.value for m in enum_cls))
+        self.enum_cls = enum_cls
+
+    def convert(self, node, ctx, key):
+        v = super().convert(node, ctx, key)
+        return v if v is BAD else self.enum_cls(v)
+
+
+class Date(Type):
+    zh = "日期"
+
+    def convert(self, node, ctx, key):
+        if not isinstance(node, Scalar) or not DATE_RE.match(node.value.strip()):
+            ctx.error(node.line, key, f"应为日期，写成 YYYY-MM-DD（如 2026-03-31），实际是{_show(node)}")
+            return BAD
+        try:
+            return date.fromisoformat(node.value.strip())
+        except ValueError:
+            ctx.error(node.line, key, f"“{node.value}”不是真实存在的日期：请检查月份和日子")
+            return BAD
+
+    def json_schema(self):
+        return {"type": "string", "format": "date", "pattern": DATE_RE.pattern}
+
+
+class Int(Type):
+    zh = "整数"
+
+    def __init__(self, lo: int | None = None, hi: int | None = None):
+        self.lo, self.hi = lo, hi
+
+    def _parse(self, text: str):
+        return int(text) if INT_RE.match(text) else None
+
+    def convert(self, node, ctx, key):
+        if not isinstance(node, Scalar):
+            ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
+            return BAD
+        text = node.value.strip()
+        if len(text) > 30:
+            ctx.error(node.line, key, f"数字过长（{len(text)} 个字符）：请检查是否误粘贴")
+            return BAD
+        value = self._parse(text)
+        if value is None:
+            ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
+            return BAD
+        if not node.plain:
+            ctx.error(node.line, key, f"应为{self.zh}，请去掉引号")
+            return BAD
+        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+            ctx.error(node.line, key, f"超出范围：应在 {_range(self.lo, self.hi)}，实际是 {node.value}")
+            return BAD
+        return value
+
+    def json_schema(self):
+        s: dict = {"type": "integer"}
+        if self.lo is not None:
+            s["minimum"] = self.lo
+        if self.hi is not None:
+            s["maximum"] = self.hi
+        return s
+
+
+class Number(Int):
+    zh = "数字"
+
+    def _parse(self, text: str):
+        if not NUM_RE.match(text):
+            return None
+        if INT_RE.match(text):
+            return int(text)
+        f = float(text)
+        return f if math.isfinite(f) and abs(f) < 1e15 else None
+
+    def json_schema(self):
+        s = super().json_schema()
+        s["type"] = "number"
+        return s
+
+
+def _range(lo, hi) -> str:
+    if lo is not None and hi is not None:
+        return f"{lo} 到 {hi} 之间"
+    return f"不小于 {lo}" if lo is not None else f"不大于 {hi}"
+
+
+class TargetType(Type):
+    zh = "目标（文本）"
+
+    def convert(self, node, ctx, key):
+        m = TARGET_RE.match(node.value) if isinstance(node, Scalar) else None
+        if not m:
+            ctx.error(node.line, key, f"目标应写成“运算符 数字”并加引号，如 \">= 90\"（运算符可用 >= <= > < =），实际是{_show(node)}")
+            return BAD
+        return R.Target(m.group(1), float(m.group(2)))
+
+    def json_schema(self):
+        return {"type": "string", "pattern": TARGET_RE.pattern}
+
+
+class Loose(Type):
+    """A change's from/to: whatever the changed field holds; interpreted by validation."""
+
+    zh = "随字段而定"
+
+    def convert(self, node, ctx, key):
+        if isinstance(node, Scalar):
+            return node.value
+        if isinstance(node, Seq):
+            out = [self.convert(n, ctx, f"{key}[{i}]") for i, n in enumerate(node.items)]
+            return tuple(out)
+        return {k: self.convert(n, ctx, f"{key}.{k}") for k, (_l, n) in node.entries.items()}
+
+    def json_schema(self):
+        return {}
+
+
+class AllOrList(Type):
+    zh = "`all` 或文本列表"
+
+    def __init__(self):
+        self.item = Str()
+
+    def convert(self, node, ctx, key):
+        if isinstance(node, Scalar) and node.value == "all":
+            return "all"
+        if isinstance(node, Seq):
+            return ListOf(self.item).convert(node, ctx, key)
+        ctx.error(node.line, key, f"应为 all 或单位 id/单位类别的列表，实际是{_show(node)}")
+        return BAD
+
+    def json_schema(self):
+        return {"oneOf": [{"const": "all"}, {"type": "array", "items": self.item.json_schema()}]}
+
+
+class Texts(tuple):
+    """A list of text that remembers the line of each item, for messages about one item."""
+
+    lines: tuple[int, ...] = ()
+
+
+class ListOf(Type):
+    def __init__(self, item: Type, min_items: int = 0):
+        self.item = item
+        self.min_items = min_items
+
+    @property
+    def zh(self):  # type: ignore[override]
+        return "文本列表" if isinstance(self.item, Str) else "列表"
+
+    def convert(self, node, ctx, key):
+        if not isinstance(node, Seq):
+            ctx.error(node.line, key, f"应为列表（每一项另起一行，以“- ”开头），实际是{_show(node)}")
+            return BAD
+        if len(node.items) < self.min_items:
+            ctx.error(node.line, key, f"至少要有 {self.min_items} 项")
+        conv = self.item.convert
+        out = []
+        lines = []
+        for i, item in enumerate(node.items):
+            v = conv(item, ctx, f"{key}[{i}]")
+            if v is not BAD:
+                out.append(v)
+                lines.append(item.line)
+        if isinstance(self.item, Str):
+            texts = Texts(out)
+            texts.lines = tuple(lines)
+            return texts
+        return tuple(out)
+
+    def json_schema(self):
+        s = {"type": "array", "items": self.item.json_schema()}
+        if self.min_items:
+            s["minItems"] = self.min_items
+        return s
+
+    def paths(self, prefix):
+        yield from self.item.paths(prefix + "[]")
+
+
+@dataclass(frozen=True)
+class F:
+    name: str
+    type: Type
+    required: bool = False
+    doc: str = ""
+    attr: str | None = None  # the dataclass attribute, when the key is a Python keyword
+
+
+class Obj(Type):
+    zh = "映射"
+
+    def __init__(self, cls: type | None, fields: list[F], doc: str = ""):
+        self.cls = cls
+        self.fields = {f.name: f for f in fields}
+        self.doc = doc
+
+    def convert(self, node, ctx, key, extra: dict | None = None):
+        if not isinstance(node, Map):
+            ctx.error(node.line, key, f"应为映射（“键: 值”的形式），实际是{_show(node)}")
+            return BAD
+        values: dict[str, Any] = dict(extra) if extra else {}
+        lines: dict[str, int] = {}
+        ok = True
+        fields = self.fields
+        for name, (kline, value) in node.entries.items():
+            sub = f"{key}.{name}" if key else name
+            f = fields.get(name)
+            if f is None:
+                hint = _near(name, fields)
+                ctx.error(kline, sub, f"未知的键“{name}”{hint}：这里可用的键有 {'、'.join(fields)}")
+                continue  # the record itself stays usable, so later checks do not cascade
+            lines[name] = kline
+            if is_null(value):
+                continue  # an empty optional value counts as absent; required ones are reported below
+            v = f.type.convert(value, ctx, sub)
+            if v is BAD:
+                if f.required:
+                    ok = False
+                continue
+            values[f.attr or name] = v
+        for f in fields.values():
+            if f.required and (f.attr or f.name) not in values and (f.name not in lines or is_null(node.entries[f.name][1])):
+                sub = f"{key}.{f.name}" if key else f.name
+                what = f"（{f.doc}）" if f.doc else ""
+                ctx.error(node.line, sub, f"缺少必填的键“{f.name}”{what}")
+                ok = False
+        if not ok or self.cls is None:
+            return BAD if not ok else values
+        return self.cls(loc=R.Loc(ctx.path, node.line, key, lines), **values)
+
+    def json_schema(self):
+        props = {}
+        for f in self.fields.values():
+            s = dict(f.type.json_schema())
+            if f.doc:
+                s["description"] = f.doc
+            props[f.name] = s
+        out: dict = {"type": "object", "properties": props, "additionalProperties": False}
+        req = [f.name for f in self.fields.values() if f.required]
+        if req:
+            out["required"] = req
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+    def paths(self, prefix):
+        for f in self.fields.values():
+            p = f"{prefix}.{f.name}" if prefix else f.name
+            yield p
+            yield from f.type.paths(p)
+
+
+def _near(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"（您是不是想写“{close[0]}”？）" if close else ""
+
+
+# ---------------------------------------------------------------------------------------
+# The declarations.  Docs are Chinese: they become hover help in the editor.
+
+ID = Str(ID_RE, pattern_hint="标识只能用小写字母、数字和连字符“-”，以字母或数字开头，最长 63 个字符")
+TEXT = Str()
+MD = Str(markdown=True)
+DATE = Date()
+
+
+def _list(t: Type, n: int = 0) -> ListOf:
+    return ListOf(t, n)
+
+
+OVERSIGHT = Obj(R.Oversight, [
+    F("hotline", TEXT, doc="监督电话"),
+    F("email", TEXT, doc="监督邮箱"),
+    F("address", TEXT, doc="来信地址"),
+    F("report_url", TEXT, doc="网上反映问题的地址"),
+], doc="群众反映问题的渠道，至少填一项")
+
+SITE = Obj(R.Site, [
+    F("title", TEXT, True, "网站标题，如 示例县政务承诺公开平台"),
+    F("owner", TEXT, True, "网站主办单位"),
+    F("timezone", TEXT, doc="时区，决定“今天”是哪一天，默认 Asia/Shanghai"),
+    F("stale_after_days", Int(1, 3650), doc="未完成的承诺超过这么多天没有台账记录，标记为“久未更新”，默认 45"),
+    F("closure_notice_days", Int(0, 365), doc="销号经验收后公示的天数，公示期满才算最终销号，默认 7"),
+    F("unit_categories", _list(TEXT, 1), doc="单位类别，默认：乡镇政府、综合性部门、审批职能部门、司法执法部门、宣传部门、重点工作专班、其他"),
+    F("oversight", OVERSIGHT, True, "群众反映问题的渠道：hotline、email、address、report_url，至少一项"),
+    F("base_url", TEXT, doc="（可选）网站的公开地址，如 https://gongshi.example.org/，用于二维码、订阅源和公示单"),
+    F("repo_url", TEXT, doc="（可选）数据仓库地址，如 https://github.com/org/repo，用于“编辑此页”链接"),
+    F("edit_branch", TEXT, doc="（可选）“编辑此页”指向的分支，默认 main"),
+    F("license", TEXT, doc="（可选）开放数据的许可协议，如 CC-BY-4.0"),
+], doc="网站整体设置")
+
+DUTY = Obj(R.Duty, [
+    F("kind", EnumOf(R.DutyKind), True, "责任类型：pledges（公开承诺）、ledger（台账）、report（总结报告）、problems（问题清单）"),
+    F("due", DATE, doc="截止日期（pledges、report、problems 必填）"),
+    F("every_days", Int(1, 366), doc="台账最长间隔天数（ledger 必填）"),
+], doc="本阶段每个参与单位必须完成的公开责任")
+
+PHASE = Obj(R.Phase, [
+    F("id", ID, True, "阶段标识，在本活动内唯一，用于网址"),
+    F("name", TEXT, True, "阶段名称，如 活动启动、组织实施、总结评比"),
+    F("start", DATE, True, "开始日期"),
+    F("end", DATE, doc="结束日期；不填表示常态化、持续进行"),
+    F("summary", MD, doc="阶段说明（Markdown）"),
+    F("duties", _list(DUTY), doc="本阶段的责任"),
+])
+
+MEASUREMENT = Obj(R.Measurement, [
+    F("date", DATE, True, "测量日期"),
+    F("value", Number(), True, "测得的数值"),
+    F("source", TEXT, doc="数据来源"),
+])
+
+INDICATOR = Obj(R.Indicator, [
+    F("id", ID, True, "指标标识，在本活动内唯一"),
+    F("name", TEXT, True, "指标名称，如 网上可办率"),
+    F("unit", TEXT, True, "计量单位，如 %、项"),
+    F("target", TargetType(), True, "目标，运算符加数字并加引号，如 \">= 90\""),
+    F("baseline", Number(), doc="基线值"),
+    F("due", DATE, doc="达标期限"),
+    F("measurements", _list(MEASUREMENT), doc="测量记录：date、value、source"),
+])
+
+CAMPAIGN = Obj(R.Campaign, [
+    F("id", ID, True, "活动标识，与文件名相同"),
+    F("title", TEXT, True, "活动名称，如 主动服务活动"),
+    F("organizer", TEXT, True, "组织单位"),
+    F("document", TEXT, doc="启动本活动的方案文件标题"),
+    F("document_url", TEXT, doc="方案文件的链接"),
+    F("summary", MD, doc="背景和目标（Markdown）"),
+    F("participants", AllOrList(), doc="参与单位：all（全部，默认）或单位 id、单位类别的列表"),
+    F("phases", _list(PHASE, 1), True, "阶段列表，按先后顺序"),
+    F("indicators", _list(INDICATOR), doc="活动整体的可量化目标"),
+], doc="一项活动")
+
+CONTACT = Obj(R.Contact, [
+    F("phone", TEXT, doc="联系电话（请加引号）"),
+    F("address", TEXT, doc="办公地址"),
+])
+
+UNIT = Obj(R.Unit, [
+    F("id", ID, True, "单位标识，与文件夹名相同"),
+    F("name", TEXT, True, "单位全称，如 县发展和改革委员会"),
+    F("short_name", TEXT, doc="简称，如 发改委"),
+    F("category", TEXT, True, "单位类别，须为 site.yaml 中 unit_categories 之一"),
+    F("head", TEXT, doc="主要负责人（一把手）"),
+    F("service_officer", TEXT, doc="首席服务官"),
+    F("contact", CONTACT, doc="联系方式：phone、address"),
+    F("notice_location", TEXT, doc="纸质公示张贴地点"),
+    F("maintainers", _list(TEXT), doc="负责编辑本单位文件夹的代码托管账号或团队（@org/team），生成 CODEOWNERS"),
+], doc="一个单位")
+
+PLEDGE_INDICATOR = Obj(R.PledgeIndicator, [
+    F("name", TEXT, True, "指标名称"),
+    F("unit", TEXT, True, "计量单位"),
+    F("baseline", Number(), doc="基线值"),
+    F("target", TargetType(), True, "目标，如 \">= 90\""),
+])
+
+CHANGE = Obj(R.Change, [
+    F("date", DATE, True, "变更日期"),
+    F("field", Str(choices=R.CHANGE_FIELDS), True, "变更的字段：title、commitment、deadline、measures、indicator、responsible"),
+    F("from", Loose(), doc="原来的值（deadline 和 indicator 必填；indicator 填原目标，如 \">= 90\"）", attr="from_"),
+    F("to", Loose(), doc="新的值（deadline 和 indicator 必填）"),
+    F("why", TEXT, True, "变更原因，向社会公开"),
+])
+
+WITHDRAWAL = Obj(R.Withdrawal, [
+    F("date", DATE, True, "撤回日期"),
+    F("why", TEXT, True, "撤回原因，向社会公开"),
+])
+
+PLEDGE = Obj(R.Pledge, [
+    F("id", ID, True, "承诺标识，在本单位内唯一，用于网址"),
+    F("campaign", ID, True, "所属活动的标识"),
+    F("title", TEXT, True, "服务事项名称"),
+    F("commitment", MD, True, "承诺内容（Markdown）"),
+    F("measures", _list(TEXT), doc="具体措施"),
+    F("beneficiaries", TEXT, doc="服务对象"),
+    F("published", DATE, True, "公示日期；此前网站上不显示"),
+    F("deadline", DATE, doc="完成时限；不填表示常态化承诺"),
+    F("responsible", TEXT, doc="责任人"),
+    F("tags", _list(TEXT), doc="标签"),
+    F("indicator", PLEDGE_INDICATOR, doc="可量化指标：name、unit、baseline、target"),
+    F("changes", _list(CHANGE), doc="公示后的每一次变更：date、field、from、to、why"),
+    F("withdrawn", WITHDRAWAL, doc="公开撤回：date、why。承诺不能删除，只能撤回"),
+], doc="一项公开承诺")
+
+LEDGER = Obj(R.LedgerEntry, [
+    F("date", DATE, True, "工作日期，不能晚于今天"),
+    F("pledge", ID, True, "本单位承诺的标识"),
+    F("progress", Int(0, 100), True, "本条记录后的完成百分比，0 到 100；100 表示完成"),
+    F("note", MD, True, "做了什么（Markdown）"),
+    F("evidence", _list(TEXT), doc="佐证：http(s) 链接，或本单位 evidence/ 文件夹中的文件路径"),
+    F("value", Number(), doc="承诺指标的实测值"),
+    F("correction", TEXT, doc="进度比上一条低时必填：说明原因"),
+], doc="一条台账记录")
+
+UPDATE = Obj(R.Update, [F("date", DATE, True, "日期"), F("note", MD, True, "整改进展（Markdown）")])
+
+CLOSURE = Obj(R.Closure, [
+    F("date", DATE, True, "整改完成（申请销号）日期"),
+    F("summary", MD, True, "整改结果（Markdown）"),
+    F("evidence", _list(TEXT), doc="佐证：http(s) 链接或 evidence/ 中的文件"),
+    F("verified_by", TEXT, doc="验收单位或人员"),
+    F("verified_on", DATE, doc="验收日期"),
+], doc="销号")
+
+RESOLUTION = Obj(R.Resolution, [F("date", DATE, True, "答复日期"), F("summary", MD, True, "答复内容")])
+
+OBJECTION = Obj(R.Objection, [
+    F("date", DATE, True, "提出异议的日期"),
+    F("summary", MD, True, "异议内容"),
+    F("resolution", RESOLUTION, doc="答复：date、summary"),
+])
+
+RECTIFICATION = Obj(R.Rectification, [
+    F("id", ID, True, "问题标识，在本单位内唯一"),
+    F("campaign", ID, True, "所属活动的标识"),
+    F("found", DATE, True, "发现日期；此日起在网站上显示"),
+    F("source", Str(choices=R.RECT_SOURCES), True, "问题来源：自查、督查、明察暗访、电话核实、群众反映、上级通报"),
+    F("inspection", ID, doc="发现该问题的督查标识"),
+    F("category", TEXT, doc="问题类别"),
+    F("problem", MD, True, "问题描述（Markdown）"),
+    F("measures", _list(TEXT, 1), True, "整改措施"),
+    F("responsible", TEXT, doc="责任人"),
+    F("deadline", DATE, True, "整改时限"),
+    F("updates", _list(UPDATE), doc="整改进展：date、note"),
+    F("closure", CLOSURE, doc="销号：date、summary、evidence、verified_by、verified_on"),
+    F("objections", _list(OBJECTION), doc="群众对销号的异议：date、summary、resolution"),
+], doc="一个问题及其整改")
+
+FINDING = Obj(R.Finding, [
+    F("unit", ID, True, "被检查单位的标识"),
+    F("result", Str(choices=R.FINDING_RESULTS), True, "结果：合格 或 发现问题"),
+    F("note", MD, doc="说明"),
+    F("rectification", ID, doc="对应的问题标识（在该单位的 rectifications.yaml 中）"),
+])
+
+INSPECTION = Obj(R.Inspection, [
+    F("id", ID, True, "督查标识，在所有督查文件中唯一"),
+    F("campaign", ID, True, "所属活动的标识"),
+    F("date", DATE, True, "督查日期"),
+    F("method", Str(choices=R.INSPECTION_METHODS), True, "方式：明察暗访、现场抽查、电话核实、专项督导"),
+    F("by", TEXT, True, "督查组"),
+    F("summary", MD, doc="概述（Markdown）"),
+    F("findings", _list(FINDING), doc="逐单位结果：unit、result、note、rectification"),
+], doc="一次督查")
+
+SCORE_T = Number(0, 100)
+
+EVALUATION = Obj(R.Evaluation, [
+    F("campaign", ID, True, "活动标识，与文件名相同"),
+    F("published", DATE, True, "公布日期；此前不显示"),
+    F("weights", Obj(R.Weights, [
+        F("self", Number(0, 100), True, "自评权重"),
+        F("social", Number(0, 100), True, "社会评价权重"),
+        F("leadership", Number(0, 100), True, "领导评价权重"),
+    ]), True, "权重：self、social、leadership，合计 100"),
+    F("grades", _list(Obj(R.Grade, [F("name", TEXT, True, "等次名称"), F("min", SCORE_T, True, "最低总分")])),
+      doc="等次，从高到低：name、min"),
+    F("scores", _list(Obj(R.Score, [
+        F("unit", ID, True, "单位标识"),
+        F("self", SCORE_T, True, "自评得分 0–100"),
+        F("social", SCORE_T, True, "社会评价得分 0–100"),
+        F("leadership", SCORE_T, True, "领导评价得分 0–100"),
+        F("note", TEXT, doc="备注"),
+    ])), True, "各单位得分"),
+], doc="一项活动的考核评比")
+
+REPORT = Obj(R.Report, [
+    F("title", TEXT, True, "报告标题"),
+    F("submitted", DATE, True, "提交日期；此日起在单位页面显示"),
+], doc="总结报告的前置信息（front matter）")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # schema file name and key-path prefix for list files
+    spec: Type
+    title: str
+    is_list: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    "site": Kind("site", SITE, "site.yaml"),
+    "campaign": Kind("campaign", CAMPAIGN, "campaigns/<id>.yaml"),
+    "unit": Kind("unit", UNIT, "units/<id>/unit.yaml"),
+    "pledges": Kind("pledges", ListOf(PLEDGE), "pledges.yaml", True),
+    "ledger": Kind("ledger", ListOf(LEDGER), "ledger.yaml", True),
+    "rectifications": Kind("rectifications", ListOf(RECTIFICATION), "rectifications.yaml", True),
+    "inspections": Kind("inspections", ListOf(INSPECTION), "inspections/*.yaml", True),
+    "evaluation": Kind("evaluation", EVALUATION, "evaluations/<id>.yaml"),
+    "report": Kind("report", REPORT, "reports/<campaign-id>.md"),
+}
+
+
+def convert(kind: str, node: Node, ctx: Ctx, unit: str | None = None) -> Any:
+    """One file's tree to records; list items of a unit's files get ``unit`` (and ledger ``seq``) set."""
+    k = KINDS[kind]
+    if not k.is_list:
+        return k.spec.convert(node, ctx, "")
+    if unit is None or not isinstance(node, Seq):
+        return k.spec.convert(node, ctx, kind)
+    item = k.spec.item
+    out = []
+    for i, n in enumerate(node.items):
+        extra = {"unit": unit, "seq": i} if kind == "ledger" else {"unit": unit}
+        v = item.convert(n, ctx, f"{kind}[{i}]", extra) if isinstance(n, Map) else item.convert(n, ctx, f"{kind}[{i}]")
+        if v is not BAD:
+            out.append(v)
+    return tuple(out)
+
+
+def key_paths(kind: str) -> list[str]:
+    """Every documented key path of a file kind, e.g. phases[].duties[].due."""
+    k = KINDS[kind]
+    spec = k.spec.item if isinstance(k.spec, ListOf) else k.spec
+    return list(spec.paths(""))
+
+
+def json_schema(kind: str, base_id: str = "") -> dict:
+    k = KINDS[kind]
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema"}
+    if base_id:
+        out["$id"] = f"{base_id}{kind}.json"
+    out["title"] = f"gongshi {k.title}"
+    out.update(k.spec.json_schema())
+    return out

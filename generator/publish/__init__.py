@@ -1,0 +1,1 @@
+"""Files published beside the pages: open data, the manifest, feeds and printed notices."""

@@ -1,0 +1,558 @@
+"""Integrity of the public record (contract §4): nothing published changes or disappears silently.
+
+The record as it was — ``data/`` at a git revision (``check --base REV``, through
+:class:`GitSource`) or a published ``/data/gongshi.json`` (``check --base-export FILE``) — becomes
+a :class:`Snapshot` of each record's own fields as :func:`generator.model.serial.to_json` writes them;
+:func:`compare` holds it against the dataset being checked and reports every violation as a
+:class:`~generator.model.errors.Problem` that says what to do instead (withdraw, add a ``changes``
+entry, append a correcting ledger entry).  ``gongshi diff`` (:mod:`generator.review.reviewdiff`) shows
+the same comparison to reviewers.
+
+A record counts as published when it was public in the old state: for a revision, its
+``published`` / ``found`` / ``date`` is on or before the real today; everything in an export
+was published.  Records never published may change freely.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+from generator.model import records as R
+from generator.model.errors import Problem, Problems
+from generator.model.load import Source, load
+from generator.model.records import CHANGE_FIELDS
+from generator.model.schema import TARGET_RE
+from generator.model.serial import to_json
+from generator.publish.manifest import export_records, norm
+
+
+class IntegrityError(Exception):
+    """The earlier state cannot be read (unknown revision, not a git repository, unreadable
+    export); the message is Chinese and meant for the person running the command."""
+
+
+FIELD_ZH = {
+    "title": "承诺事项（title）", "commitment": "承诺内容（commitment）", "deadline": "完成时限（deadline）",
+    "measures": "具体措施（measures）", "indicator": "指标（indicator）", "responsible": "责任人（responsible）",
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Reading data/ at a git revision
+
+
+def _git(root: Path, *args: str, input: bytes | None = None) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], cwd=str(root), input=input, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise IntegrityError("找不到 git 命令：与历史版本比较需要安装 git") from None
+
+
+class GitSource(Source):
+    """``data/`` as it was at a git revision: ``git ls-tree`` lists it, one ``git cat-file --batch``
+    process reads the files the loader asks for."""
+
+    def __init__(self, root: Path | str, rev: str):
+        super().__init__(Path(root))
+        self.rev = rev
+        if not self.root.is_dir() or _git(self.root, "rev-parse", "--git-dir").returncode != 0:
+            raise IntegrityError(f"{self.root} 不是 git 仓库：--base 和 diff 要在 git 仓库中运行"
+                                 "（也可以用 check --base-export 与已发布的 gongshi.json 比较）")
+        res = _git(self.root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        if res.returncode != 0 or rev.startswith("-"):
+            raise IntegrityError(f"找不到 git 版本“{rev}”：请检查分支名或提交号是否写对；"
+                                 "在 CI 中还要用 fetch-depth: 0 取回完整历史，并先 git fetch 基准分支")
+        self.commit = res.stdout.decode().strip()
+        res = _git(self.root, "ls-tree", "-r", "-z", self.commit, "--", "data/")
+        if res.returncode != 0:
+            raise IntegrityError(f"无法读取版本“{rev}”中的 data/：{res.stderr.decode(errors='replace').strip()}")
+        self._blobs: dict[str, str] = {}
+        for item in res.stdout.split(b"\0"):
+            if not item:
+                continue
+            meta, _, path = item.partition(b"\t")
+            mode, kind, sha = meta.decode().split()
+            name = path.decode("utf-8", errors="surrogateescape")
+            if kind != "blob" or any(part.startswith(".") for part in name.split("/")):
+                continue
+            if mode == "120000":  # a symbolic link: left out, as the disk source does
+                self.symlinks.append(name)
+                continue
+            self._blobs[name] = sha
+        self._proc: subprocess.Popen | None = None
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+    def list(self) -> list[str]:
+        return sorted(self._blobs)
+
+    def read(self, rel: str) -> bytes:
+        sha = self._blobs.get(rel)
+        if sha is None:
+            raise FileNotFoundError(rel)
+        if self._proc is None:
+            self._proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=str(self.root),
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(sha.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3:
+            raise FileNotFoundError(rel)
+        data = self._proc.stdout.read(int(header[2]))
+        self._proc.stdout.read(1)  # the newline after each object
+        return data
+
+    def close(self) -> None:
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+            if self._proc.stdout is not None:
+                self._proc.stdout.close()
+            self._proc = None
+
+    def __enter__(self) -> "GitSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def load_rev(root: Path | str, rev: str) -> tuple[R.Dataset, GitSource]:
+    """The dataset at ``rev``; problems in it are not this check's business and are dropped."""
+    with GitSource(root, rev) as src:
+        ds, _declared = load(src, Problems())
+    return ds, src
+
+
+# ------------------------------------------------------------------------------------------
+# The earlier state as own-field dicts
+
+
+@dataclass
+class Old:
+    own: dict
+    path: str
+    line: int
+    key: str
+    public: bool = True
+    unknown: frozenset[str] = frozenset()  # own fields the source cannot tell (see manifest._LISTS)
+
+
+@dataclass
+class Snapshot:
+    label: str  # for messages: 版本 origin/main（abc1234） or 已发布的 gongshi.json（2026-01-01）
+    export_as_of: date | None = None
+    units: dict[str, Old] = field(default_factory=dict)
+    pledges: dict[tuple[str, str], Old] = field(default_factory=dict)
+    ledger: dict[tuple[str, str, str], list[Old]] = field(default_factory=dict)  # (unit, pledge, date) → file order
+    rectifications: dict[tuple[str, str], Old] = field(default_factory=dict)
+    inspections: dict[str, Old] = field(default_factory=dict)
+    evaluations: dict[str, Old] = field(default_factory=dict)
+
+
+def own(record: Any) -> dict:
+    """A record's own fields, as compared everywhere: serial.to_json, normalised."""
+    return norm(to_json(record))
+
+
+def snapshot_of_dataset(ds: R.Dataset, today: date, label: str) -> Snapshot:
+    snap = Snapshot(label)
+    for uid, f in ds.units.items():
+        u = f.unit
+        snap.units[uid] = Old(own(u), u.loc.path, u.loc.line, u.loc.key)
+        published = {}
+        for p in f.pledges:
+            if (uid, p.id) in snap.pledges:
+                continue
+            public = p.published <= today
+            published[p.id] = public
+            snap.pledges[(uid, p.id)] = Old(own(p), p.loc.path, p.loc.line, p.loc.key, public)
+        for e in f.ledger:
+            public = published.get(e.pledge, False) and e.date <= today
+            snap.ledger.setdefault((uid, e.pledge, e.date.isoformat()), []).append(
+                Old(own(e), e.loc.path, e.loc.line, e.loc.key, public))
+        for r in f.rectifications:
+            if (uid, r.id) not in snap.rectifications:
+                snap.rectifications[(uid, r.id)] = Old(own(r), r.loc.path, r.loc.line, r.loc.key, r.found <= today)
+    for i in ds.inspections:
+        snap.inspections.setdefault(i.id, Old(own(i), i.loc.path, i.loc.line, i.loc.key, i.date <= today))
+    for cid, e in ds.evaluations.items():
+        snap.evaluations[cid] = Old(own(e), e.loc.path, e.loc.line, e.loc.key, e.published <= today)
+    return snap
+
+
+def snapshot_of_export(data: dict, label: str) -> Snapshot:
+    try:
+        as_of = date.fromisoformat(str(data.get("as_of")))
+    except ValueError:
+        as_of = None
+    snap = Snapshot(label, as_of)
+    for key, (rec, unknown) in export_records(data).items():
+        kind, _, ident = key.partition(":")
+        parts = ident.split("/")
+        if kind == "unit":
+            snap.units[ident] = Old(rec, f"data/units/{ident}/unit.yaml", 0, "", True, unknown)
+        elif kind == "pledge" and len(parts) == 2:
+            snap.pledges[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/pledges.yaml", 0, "", True, unknown)
+        elif kind == "ledger" and len(parts) == 4:
+            snap.ledger.setdefault((parts[0], parts[1], parts[2]), []).append(
+                Old(rec, f"data/units/{parts[0]}/ledger.yaml", 0, "", True, unknown))
+        elif kind == "rectification" and len(parts) == 2:
+            snap.rectifications[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/rectifications.yaml", 0, "",
+                                                            True, unknown)
+        elif kind == "inspection":
+            snap.inspections[ident] = Old(rec, "data/inspections/", 0, "", True, unknown)
+        elif kind == "evaluation":
+            snap.evaluations[ident] = Old(rec, f"data/evaluations/{ident}.yaml", 0, "", True, unknown)
+    return snap
+
+
+# ------------------------------------------------------------------------------------------
+# Matching list items
+
+
+def match_in_order(old: list, new: list, same=lambda a, b: a == b) -> tuple[dict[int, int], list[int], list[int]]:
+    """Old items found again in ``new`` in the same order (new ones may be inserted anywhere):
+    (old index → new index, unmatched old indexes, unmatched new indexes)."""
+    pairs: dict[int, int] = {}
+    j = 0
+    for i, a in enumerate(old):
+        k = j
+        while k < len(new) and not same(a, new[k]):
+            k += 1
+        if k < len(new):
+            pairs[i] = k
+            j = k + 1
+    used = set(pairs.values())
+    return pairs, [i for i in range(len(old)) if i not in pairs], [k for k in range(len(new)) if k not in used]
+
+
+def multiset_new(old: list[dict], new: list[dict]) -> tuple[list[int], list[dict]]:
+    """(indexes of ``new`` items that are not in ``old``, ``old`` items missing from ``new``)."""
+    left = Counter(json.dumps(x, sort_keys=True, ensure_ascii=False) for x in old)
+    added = []
+    for i, x in enumerate(new):
+        k = json.dumps(x, sort_keys=True, ensure_ascii=False)
+        if left[k] > 0:
+            left[k] -= 1
+        else:
+            added.append(i)
+    missing = [json.loads(k) for k, n in left.items() for _ in range(n)]
+    return added, missing
+
+
+def short(value: Any, n: int = 40) -> str:
+    """A value as a short one-line text for messages."""
+    if value is None or value == [] or value == "":
+        return "（空）"
+    if isinstance(value, list):
+        text = "、".join(short(v, n) for v in value)
+    elif isinstance(value, dict):
+        text = "，".join(f"{k}: {short(v, n)}" for k, v in value.items())
+    else:
+        text = str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _target(text: Any):
+    m = TARGET_RE.match(text) if isinstance(text, str) else None
+    return (m.group(1), float(m.group(2))) if m else text
+
+
+def _diff_keys(a: dict, b: dict) -> list[str]:
+    return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+
+
+# ------------------------------------------------------------------------------------------
+# The rules
+
+
+def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: Iterable[Problem] = ()) -> list[Problem]:
+    """Every integrity violation of ``ds`` against ``old``; ``declared`` and ``problems`` (the
+    current check's) keep records that merely failed to load from being called deleted."""
+    out = Problems()
+    bad_files = {p.path for p in problems if p.level.value == "error"}
+    bad_keys = {(p.path, p.key) for p in problems if p.level.value == "error" and p.key}
+    declared_units = set(declared.units) if declared is not None else set()
+    declared_pledges = declared.pledges if declared is not None else {}
+    declared_rects = declared.rectifications if declared is not None else {}
+    declared_insp = set(declared.inspections) if declared is not None else set()
+    insp_complete = getattr(declared, "inspections_complete", True)
+
+    def broken(path: str) -> bool:
+        return path in bad_files
+
+    # Units ---------------------------------------------------------------------------------
+    gone_units = set()
+    for uid, o in old.units.items():
+        if uid in ds.units or uid in declared_units:
+            continue
+        gone_units.add(uid)
+        n_p = sum(1 for (u, _), x in old.pledges.items() if u == uid and x.public)
+        n_r = sum(1 for (u, _), x in old.rectifications.items() if u == uid and x.public)
+        n_l = sum(len([e for e in lst if e.public]) for (u, _, _), lst in old.ledger.items() if u == uid)
+        name = o.own.get("name", uid)
+        out.error(o.path, 0, "", f"已公开的单位“{name}”（{uid}）连同它的 {n_p} 项承诺、{n_l} 条台账、{n_r} 个问题被删除了："
+                                 f"单位和它公开过的记录都不能删除。请恢复 data/units/{uid}/；"
+                                 "单位撤并时保留原有文件夹，把不再履行的承诺公开撤回（withdrawn）")
+
+    # Pledges -------------------------------------------------------------------------------
+    new_pledges: dict[tuple[str, str], R.Pledge] = {}
+    for uid, f in ds.units.items():
+        for p in f.pledges:
+            new_pledges.setdefault((uid, p.id), p)
+    for (uid, pid), o in old.pledges.items():
+        if not o.public or uid in gone_units:
+            continue
+        p = new_pledges.get((uid, pid))
+        if p is None:
+            path = f"data/units/{uid}/pledges.yaml"
+            ids = declared_pledges.get(uid, set())
+            if ids is None or pid in ids or broken(path):
+                continue  # written, or in a file that could not be read: its own error says why
+            out.error(o.path, 0, "", f"已公示的承诺“{short(o.own.get('title'))}”（{uid}/{pid}，{o.own.get('published')} 公示）被删除了："
+                                     "公示后的承诺不能删除，只能公开撤回。请恢复它，如不再履行，在它下面添加 "
+                                     "withdrawn: {date: 撤回日期, why: 撤回原因}")
+            continue
+        _pledge_rules(out, old, o, p, today, bad_keys)
+
+    # Ledger --------------------------------------------------------------------------------
+    new_groups: dict[tuple[str, str, str], list[R.LedgerEntry]] = defaultdict(list)
+    for uid, f in ds.units.items():
+        for e in f.ledger:
+            new_groups[(uid, e.pledge, e.date.isoformat())].append(e)
+    for (uid, pid, day), olds in old.ledger.items():
+        olds = [o for o in olds if o.public]
+        if not olds or uid in gone_units:
+            continue
+        news = new_groups.get((uid, pid, day), [])
+        new_own = [own(e) for e in news]
+        pairs, lost, spare = match_in_order([o.own for o in olds], new_own)
+        path = f"data/units/{uid}/ledger.yaml"
+        for i in lost:
+            o = olds[i]
+            what = f"承诺 {pid} 在 {day} 的台账" + (f"（当天第 {i + 1} 条）" if len(olds) > 1 else "")
+            if i < len(news) and i in spare:
+                e = news[i]
+                fields = "、".join(_diff_keys(o.own, new_own[i]))
+                out.error(e.loc.path, e.loc.line, e.loc.key,
+                          f"已公示的{what}被修改了（改动了 {fields}）：台账只增不改。请恢复原来的内容；"
+                          "如原记录有误，在 ledger.yaml 末尾追加一条更正台账（写明 correction，说明更正什么、为什么）")
+            else:
+                if broken(path):
+                    continue
+                out.error(path, 0, "",
+                          f"已公示的{what}“{short(o.own.get('note'), 30)}”（进度 {o.own.get('progress')}%）被删除了：台账只增不改。"
+                          "请恢复它；如原记录有误，在 ledger.yaml 末尾追加一条更正台账（写明 correction）")
+
+    # Rectifications ------------------------------------------------------------------------
+    new_rects: dict[tuple[str, str], R.Rectification] = {}
+    for uid, f in ds.units.items():
+        for r in f.rectifications:
+            new_rects.setdefault((uid, r.id), r)
+    for (uid, rid), o in old.rectifications.items():
+        if not o.public or uid in gone_units:
+            continue
+        r = new_rects.get((uid, rid))
+        if r is None:
+            path = f"data/units/{uid}/rectifications.yaml"
+            ids = declared_rects.get(uid, set())
+            if ids is None or rid in ids or broken(path):
+                continue
+            out.error(o.path, 0, "", f"已公开的问题“{short(o.own.get('problem'))}”（{uid}/{rid}，{o.own.get('found')} 发现）被删除了："
+                                     "问题清单公开后不能删除。请恢复它；整改完成后按销号程序填写 closure，由验收单位验收")
+            continue
+        _rect_rules(out, old, o, r, today)
+
+    # Inspections and evaluations -----------------------------------------------------------
+    new_insp = {}
+    for i in ds.inspections:
+        new_insp.setdefault(i.id, i)
+    for iid, o in old.inspections.items():
+        if not o.public:
+            continue
+        i = new_insp.get(iid)
+        if i is None:
+            if iid in declared_insp or not insp_complete or any(p.startswith("data/inspections/") for p in bad_files):
+                continue
+            out.error(o.path, 0, "", f"已公开的督查“{iid}”（{o.own.get('date')}，{short(o.own.get('by'))}）被删除了："
+                                     "督查记录公开后不能删除，请恢复它；如有错误，在 summary 中补充说明")
+            continue
+        if o.own.get("date") != own(i).get("date"):
+            out.error(*i.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {i.date.isoformat()}："
+                                         f"公开后的日期不能改动，请恢复为 {o.own.get('date')}")
+    for cid, o in old.evaluations.items():
+        if not o.public:
+            continue
+        e = ds.evaluations.get(cid)
+        if e is None:
+            if broken(f"data/evaluations/{cid}.yaml"):
+                continue
+            out.error(o.path, 0, "", f"已公布的考核评比结果（活动 {cid}，{o.own.get('published')} 公布）被删除了："
+                                     "考核结果公布后不能删除，请恢复它")
+            continue
+        if o.own.get("published") != e.published.isoformat():
+            out.error(*e.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
+                                              f"{e.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
+    return out.sorted()
+
+
+def _pledge_rules(out: Problems, old: Snapshot, o: Old, p: R.Pledge, today: date,
+                  bad_keys: frozenset | set = frozenset()) -> None:
+    n = own(p)
+
+    def has_error(name: str) -> bool:  # a field that failed to load is not a change, its own error says why
+        prefix = f"{p.loc.key}.{name}"
+        return any(path == p.loc.path and (key == prefix or key.startswith(prefix + ".") or key.startswith(prefix + "["))
+                   for path, key in bad_keys)
+
+    name = f"承诺“{short(n.get('title'), 30)}”"
+    if o.own.get("published") != n.get("published") and not has_error("published"):
+        out.error(*p.loc.at("published"), f"已公示{name}的公示日期由 {o.own.get('published')} 改为 {n.get('published')}："
+                                          f"公示日期不能改动，请恢复为 {o.own.get('published')}。内容有变请在 changes 中记录，"
+                                          "不再履行请公开撤回（withdrawn）")
+    ow, nw = o.own.get("withdrawn"), n.get("withdrawn")
+    if ow is not None:
+        if nw is None:
+            out.error(p.loc.path, p.loc.lines.get("id", p.loc.line), f"{p.loc.key}.withdrawn",
+                      f"{name}已于 {ow.get('date')} 公开撤回，撤回不能取消：请恢复 withdrawn"
+                      f"（date: {ow.get('date')}，why: {short(ow.get('why'))}）；如要重新履行，请另立一项新承诺（用新的 id）")
+        elif ow != nw:
+            out.error(*p.loc.at("withdrawn"),
+                      f"{name}的撤回记录被修改了（改动了 {'、'.join(_diff_keys(ow, nw))}）：公开撤回后日期和原因都不能改动，"
+                      f"请恢复为 date: {ow.get('date')}，why: {short(ow.get('why'))}")
+
+    # changes: the old entries stay; the new ones are what may explain a changed field
+    new_changes = n.get("changes", [])
+    if "changes" in o.unknown:
+        since = old.export_as_of
+        added = [i for i, c in enumerate(new_changes) if since is None or str(c.get("date", "")) >= since.isoformat()]
+    else:
+        added, missing = multiset_new(o.own.get("changes", []), new_changes)
+        for c in missing:
+            out.error(*p.loc.at("changes"), f"{name}已公示的变更记录（{c.get('date')}，{c.get('field')}：{short(c.get('why'))}）"
+                                            "被删除或修改了：变更记录是公开记录，不能改动。请恢复它；有新的变更请另加一条")
+    for fname in CHANGE_FIELDS:
+        ov, nv = o.own.get(fname), n.get(fname)
+        if ov == nv or has_error(fname):
+            continue
+        cands = [i for i in added if new_changes[i].get("field") == fname]
+        label = FIELD_ZH[fname]
+        if not cands:
+            detail = "" if fname in ("commitment",) else f"由“{short(ov)}”改为“{short(nv)}”"
+            hint = ""
+            if fname in ("deadline", "indicator"):
+                frm = ov if fname == "deadline" else (ov or {}).get("target")
+                to = nv if fname == "deadline" else (nv or {}).get("target")
+                hint = f"，from: {frm or '原来的值'}，to: {to or '新的值'}"
+            out.error(*p.loc.at(fname),
+                      f"已公示{name}的{label}{detail}，但 changes 中没有这次变更的记录：请在 changes 中添加一条"
+                      f"（date: 变更日期，field: {fname}{hint}，why: 变更原因），公开说明为什么改")
+            continue
+        if fname == "deadline":
+            if not any(new_changes[i].get("from") == ov and new_changes[i].get("to") == nv for i in cands):
+                ch = p.changes[cands[-1]]
+                out.error(ch.loc.path, ch.loc.line, ch.loc.key,
+                          f"{name}的完成时限由 {ov or '（无）'} 改为 {nv or '（无）'}，但这条变更记录写的是 from: "
+                          f"{new_changes[cands[-1]].get('from')}，to: {new_changes[cands[-1]].get('to')}："
+                          f"from 应为原时限 {ov or '（无）'}，to 应为新时限 {nv or '（无）'}")
+        elif fname == "indicator":
+            ot, nt = (ov or {}).get("target"), (nv or {}).get("target")
+            if _target(ot) != _target(nt) and not any(
+                    _target(new_changes[i].get("from")) == _target(ot) and _target(new_changes[i].get("to")) == _target(nt)
+                    for i in cands):
+                ch = p.changes[cands[-1]]
+                out.error(ch.loc.path, ch.loc.line, ch.loc.key,
+                          f"{name}的指标目标由“{ot or '（无）'}”改为“{nt or '（无）'}”，但这条变更记录写的是 from: "
+                          f"{new_changes[cands[-1]].get('from')}，to: {new_changes[cands[-1]].get('to')}："
+                          f"from 应为原目标“{ot or '（无）'}”，to 应为新目标“{nt or '（无）'}”")
+
+
+def _rect_rules(out: Problems, old: Snapshot, o: Old, r: R.Rectification, today: date) -> None:
+    n = own(r)
+    name = f"问题“{r.id}”"
+    if o.own.get("found") != n.get("found"):
+        out.error(*r.loc.at("found"), f"已公开{name}的发现日期由 {o.own.get('found')} 改为 {n.get('found')}："
+                                      f"发现日期不能改动，请恢复为 {o.own.get('found')}")
+    oc, nc = o.own.get("closure"), n.get("closure")
+    if oc is not None and oc.get("date", "") <= today.isoformat():
+        if nc is None:
+            out.error(r.loc.path, r.loc.lines.get("id", r.loc.line), f"{r.loc.key}.closure",
+                      f"{name}已于 {oc.get('date')} 申请销号，销号记录（closure）不能删除：请恢复它；"
+                      "如整改不到位，在 updates 中追加说明，由验收单位另行处理")
+        elif oc.get("verified_on") and oc.get("verified_on") <= today.isoformat() and oc != nc:
+            changed = "、".join(_diff_keys(oc, nc))
+            out.error(*r.loc.at("closure"),
+                      f"{name}的销号已于 {oc.get('verified_on')} 经 {short(oc.get('verified_by'))} 验收，验收后的销号记录不能修改"
+                      f"（改动了 {changed}）：请恢复原来的 closure；有新情况在 updates 中追加说明，群众异议记在 objections 中")
+    if "objections" in o.unknown:
+        return
+    olds = [x for x in o.own.get("objections", []) if str(x.get("date", "")) <= today.isoformat()]
+    news = n.get("objections", [])
+    core = lambda x: (x.get("date"), x.get("summary"))  # noqa: E731
+    pairs, lost, spare = match_in_order(olds, news, lambda a, b: core(a) == core(b))
+    for i in lost:
+        x = olds[i]
+        where = r.objections[i].loc if i < len(r.objections) and i in spare else None
+        path, line, key = (where.path, where.line, where.key) if where else r.loc.at("objections")
+        out.error(path, line, key,
+                  f"{name}的群众异议（{x.get('date')}：{short(x.get('summary'), 30)}）被删除或修改了：异议是公开记录，"
+                  "不能删除或修改，只能追加答复（resolution）。请恢复原来的异议")
+    for i, k in pairs.items():
+        ores = olds[i].get("resolution")
+        if ores is None or str(ores.get("date", "")) > today.isoformat():
+            continue
+        nres = news[k].get("resolution")
+        if nres != ores:
+            loc = r.objections[k].loc
+            what = "删除" if nres is None else "修改"
+            out.error(loc.path, loc.line, f"{loc.key}.resolution",
+                      f"对{name}异议（{olds[i].get('date')}）的答复已经公开，不能{what}：请恢复原来的 resolution"
+                      f"（date: {ores.get('date')}）；有补充说明请在 updates 中追加")
+
+
+# ------------------------------------------------------------------------------------------
+# Entry points for the command line
+
+
+def rev_label(rev: str, src: GitSource) -> str:
+    return f"版本 {rev}（{src.short}）"
+
+
+def check_against_rev(root: Path | str, rev: str, checked) -> list[Problem]:
+    """Integrity of the checked data against ``data/`` at git revision ``rev`` (``check --base``)."""
+    old_ds, src = load_rev(root, rev)
+    snap = snapshot_of_dataset(old_ds, checked.today, rev_label(rev, src))
+    return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
+
+
+def read_export(path: Path | str) -> dict:
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise IntegrityError(f"找不到文件 {path}：--base-export 要指向已发布网站的 /data/gongshi.json 的副本") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IntegrityError(f"无法读取 {path}：它不是有效的 gongshi.json（{exc}）") from None
+    if not isinstance(data, dict) or "as_of" not in data or not isinstance(data.get("pledges"), list):
+        raise IntegrityError(f"{path} 不是 gongshi.json：缺少 as_of 或 pledges")
+    return data
+
+
+def check_against_export(path: Path | str, checked) -> list[Problem]:
+    """Integrity of the checked data against a published gongshi.json (``check --base-export``)."""
+    data = read_export(path)
+    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）")
+    return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
+

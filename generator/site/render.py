@@ -1,0 +1,221 @@
+"""Every generated page of the site, rendered with Jinja (autoescape on) from the derived view.
+
+:func:`plan` lists the pages (URL, title, template, context); :class:`Renderer` turns one page
+into the HTML that goes inside Material's content area.  Templates live in the package and can
+be overridden one by one from ``theme_overrides/gongshi/``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from generator.model import records as R
+from generator.model import text
+from generator.model.records import DutyKind, DutyState, PledgeState, RectState
+from generator.site import charts, markup, qr
+from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
+from generator.view.events import events as all_events
+
+KIND_ZH = {DutyKind.PLEDGES: "公开承诺", DutyKind.LEDGER: "工作台账", DutyKind.REPORT: "总结报告", DutyKind.PROBLEMS: "问题清单"}
+DATA_FILES = {
+    "units": "单位及其汇总数字", "pledges": "承诺及其状态", "ledger": "工作台账（每条进展一行）",
+    "rectifications": "问题整改及其状态", "duties": "各单位各阶段责任及其状态",
+    "gongshi": "全部公开记录（JSON），含计算日期 as_of", "datapackage": "数据包说明（Frictionless Data Package）",
+    "manifest": "每条公开记录的 SHA-256 指纹清单，用于核对记录是否被改动", "feed": "动态订阅（Atom）",
+}
+
+
+@dataclass
+class Page:
+    src_uri: str  # where MkDocs believes the page lives in docs_dir
+    url: str  # its public URL, relative to the site root, ending in /
+    title: str  # plain text; escaped by the plugin before MkDocs sees it
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    edit: tuple[str, int] | None = None  # file and line that hold the record
+    updated: date | None = None  # when the record last changed, from its own dates
+    kind: str = ""
+
+
+def _max_date(*dates) -> date | None:
+    ds = [d for d in dates if d is not None]
+    return max(ds) if ds else None
+
+
+def unit_label(u: R.Unit) -> str:
+    return u.name
+
+
+class Site:
+    """The derived views the pages need, computed once per build."""
+
+    def __init__(self, view: Derived):
+        self.view = view
+        self.ds = view.dataset
+        self._frozen: dict[date, Derived] = {view.as_of: view}
+
+    def as_of(self, d: date) -> Derived:
+        if d not in self._frozen:
+            self._frozen[d] = derive(self.ds, d)
+        return self._frozen[d]
+
+
+def plan(view: Derived) -> list[Page]:
+    """All generated pages, in a stable order."""
+    site = Site(view)
+    ds = view.dataset
+    stream = all_events(view)
+    from generator.view.tables import CSV_TABLES, TABLES
+
+    data_files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
+        ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
+        ("data/manifest.json", DATA_FILES["manifest"]), ("feed.xml", DATA_FILES["feed"])]
+    pages: list[Page] = [
+        Page("index.md", "", ds.site.title, "home.html", {"events": stream}, kind="home",
+             description=f"{ds.site.title}：承诺、台账、问题整改与督查考核的公开记录"),
+        Page("campaigns/index.md", "campaigns/", "活动", "campaigns.html", kind="campaigns"),
+        Page("units/index.md", "units/", "单位", "units.html", kind="units"),
+        Page("inspections/index.md", "inspections/", "督查", "inspections.html", kind="inspections"),
+        Page("evaluations/index.md", "evaluations/", "考核评比", "evaluations.html", kind="evaluations"),
+        Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
+        Page("data/index.md", "data/", "开放数据", "data.html",
+             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
+        Page("search/index.md", "search/", "搜索", "search.html", kind="search",
+             description=f"在{ds.site.title}搜索承诺、单位、问题整改和活动"),
+    ]
+    for cid, c in ds.campaigns.items():
+        pages.append(Page(f"campaigns/{cid}/index.md", f"campaigns/{cid}/", c.title, "campaign.html",
+                          {"campaign": c, "frozen": None, "phase": None}, edit=(c.loc.path, 1),
+                          description=text.plain(c.summary, 140) or c.title, kind="campaign"))
+        for ph in c.phases:
+            frozen_on = ph.end if ph.end is not None and ph.end <= view.as_of else view.as_of
+            pages.append(Page(f"campaigns/{cid}/{ph.id}/index.md", f"campaigns/{cid}/{ph.id}/",
+                              f"{c.title} · {ph.name}阶段公示", "campaign.html",
+                              {"campaign": c, "phase": ph, "frozen": site.as_of(frozen_on),
+                               "final": ph.end is not None and ph.end <= view.as_of},
+                              edit=(ph.loc.path, ph.loc.line), kind="phase",
+                              description=f"{c.title}{ph.name}阶段各单位责任完成情况（截至 {frozen_on}）"))
+    for cid, ev in view.evaluations.items():
+        c = ds.campaigns.get(cid)
+        pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/",
+                          f"{c.title if c else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": c},
+                          edit=(ev.evaluation.loc.path, 1), updated=ev.evaluation.published, kind="evaluation"))
+    for uid, folder in ds.units.items():
+        u = folder.unit
+        pv = view.by_unit.get(uid, [])
+        rv = view.rects_by_unit.get(uid, [])
+        updated = _max_date(*(p.last_activity for p in pv), *(_rect_updated(r) for r in rv))
+        pages.append(Page(f"units/{uid}/index.md", f"units/{uid}/", u.name, "unit.html", {"unit": folder},
+                          edit=(u.loc.path, 1), updated=updated, kind="unit",
+                          description=f"{u.name}的公开承诺、工作台账和问题整改"))
+        pages.append(Page(f"units/{uid}/rectifications/index.md", f"units/{uid}/rectifications/",
+                          f"{u.name} · 问题整改", "rectifications.html", {"unit": folder},
+                          edit=(f"data/units/{uid}/rectifications.yaml", 1),
+                          updated=_max_date(*(_rect_updated(r) for r in rv)), kind="rectifications"))
+        pages.append(Page(f"units/{uid}/notice/index.md", f"units/{uid}/notice/", f"{u.name} · 公示单",
+                          "notice.html", {"unit": folder}, edit=(u.loc.path, 1), updated=updated, kind="notice"))
+        for v in pv:
+            p = v.pledge
+            pages.append(Page(f"units/{uid}/{p.id}/index.md", f"units/{uid}/{p.id}/", v.title, "pledge.html",
+                              {"unit": folder, "p": v}, edit=(p.loc.path, p.loc.line),
+                              updated=_max_date(v.last_activity, *(c.date for c in v.changes),
+                                                v.withdrawn.date if v.withdrawn else None),
+                              description=f"{u.name}承诺：{text.plain(v.commitment, 120)}", kind="pledge"))
+    return pages
+
+
+def _rect_updated(r: RectView) -> date:
+    dates = [r.rect.found, *(u.date for u in r.updates), *(o.date for o in r.objections)]
+    if r.closure:
+        dates.append(r.closure.date)
+        if r.verified and r.closure.verified_on:
+            dates.append(r.closure.verified_on)
+    return max(dates)
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page URL to another (both relative to the site root), for any base path."""
+    if "#" in to_url:
+        to_url, frag = to_url.split("#", 1)
+        frag = "#" + frag
+    else:
+        frag = ""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath("/" + to_url, "/" + base) if to_url != base else "."
+    if (to_url == "" or to_url.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + frag
+
+
+class Renderer:
+    def __init__(self, view: Derived, overrides: Path | None = None, edit_base: str | None = None):
+        self.view = view
+        loaders: list[jinja2.BaseLoader] = []
+        if overrides is not None and overrides.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(overrides)))
+        loaders.append(jinja2.PackageLoader("generator.site", "templates"))
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["md"] = lambda t: jinja2.utils.markupsafe.Markup(markup.render(t))
+        self.env.filters["plain"] = text.plain
+        self.env.filters["pct"] = _pct
+        self.env.filters["num"] = lambda v: "" if v is None else (str(int(v)) if float(v).is_integer() else f"{v:g}")
+        self.env.filters["zh_date"] = _zh_date
+        self.env.globals.update(
+            PledgeState=PledgeState, RectState=RectState, DutyState=DutyState, DutyKind=DutyKind,
+            KIND_ZH=KIND_ZH, OPEN_PLEDGE=OPEN_PLEDGE, DONE_PLEDGE=DONE_PLEDGE,
+            state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)),
+            line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
+            pledge_indicator=pledge_indicator,
+            qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
+        )
+        self.edit_base = edit_base
+
+    def render(self, page: Page) -> str:
+        view = page.context.get("frozen") or self.view
+        ds = self.view.dataset
+
+        def u(target: str) -> str:
+            return relative(page.url, target)
+
+        ctx = dict(page.context)
+        ctx.update(page=page, view=view, today_view=self.view, ds=ds, site=ds.site, u=u, units=ds.units,
+                   unit_name=lambda uid: ds.units[uid].unit.name if uid in ds.units else uid,
+                   report_url=lambda **kw: report_link(ds.site, **kw))
+        return self.env.get_template(page.template).render(ctx)
+
+
+def report_link(site: R.Site, **params: str) -> str | None:
+    """Where a citizen reports a problem, with the item filled in when the channel allows it."""
+    url = site.oversight.report_url
+    if not url:
+        return None
+    from urllib.parse import urlencode
+
+    q = urlencode({k: v for k, v in params.items() if v})
+    return f"{url}{'&' if '?' in url else '?'}{q}" if q else url
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def _zh_date(d: date | None) -> str:
+    return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
+
+
+EditUrl = Callable[[str, int], str]

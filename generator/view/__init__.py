@@ -1,0 +1,1 @@
+"""What the record shows as of a date: derived states, figures and the event stream."""

@@ -1000,7 +1000,7 @@ def rect_state(rec: dict, T: int, notice: int) -> str:
             return "有异议"
     cl = rec["closure"]
     if cl and cl.get("verified_on") is not None and cl["verified_on"] <= T:
-        if T > cl["verified_on"] + notice:
+        if cl["verified_on"] + notice < T:
             return "逾期销号" if cl["date"] > rec["deadline"] else "已销号"
         return "销号公示中"
     if cl and cl["date"] <= T:

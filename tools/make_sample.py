@@ -869,10 +869,10 @@ def evidence_file(uid: str, stem: str, title: str, when: date, what: str) -> str
     u = UNIT_BY_ID[uid]
     if ext == "txt":
         body = (f"示例数据：本文件为虚构内容，仅用于演示 gongshi。\n\n{u['name']}  {what}\n事项：{title}\n日期：{when}\n\n"
-                f"记录人：{person()}\n").encode("utf-8")
+                f"记录人：{person()}\n").encode()
     elif ext == "md":
         body = (f"# {what}\n\n> 示例数据：本文件为虚构内容，仅用于演示 gongshi。\n\n- 单位：{u['name']}\n- 事项：{title}\n"
-                f"- 日期：{when}\n- 参加人员：{person()}、{person()}、{person()}\n").encode("utf-8")
+                f"- 日期：{when}\n- 参加人员：{person()}、{person()}、{person()}\n").encode()
     elif ext == "png":
         body = _png()
     else:

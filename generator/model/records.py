@@ -7,9 +7,10 @@ keeps a :class:`Loc` telling where it was written, for messages and "edit this p
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

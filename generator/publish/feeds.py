@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
-from typing import Iterable, Iterator
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 

@@ -32,7 +32,8 @@ The same reading of gongshi.json back into own fields (:func:`export_records`) s
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from generator.model import records as R
 from generator.model.serial import _SKIP, _UNIT_FROM_FOLDER, digest

@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import subprocess
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from generator.model import records as R
 from generator.model.errors import Problem, Problems
@@ -120,7 +121,7 @@ class GitSource(Source):
                 self._proc.stdout.close()
             self._proc = None
 
-    def __enter__(self) -> "GitSource":
+    def __enter__(self) -> GitSource:
         return self
 
     def __exit__(self, *exc) -> None:

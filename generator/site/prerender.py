@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 CHUNK = 24  # pages per task: large enough to amortise pickling, small enough to balance the load
 

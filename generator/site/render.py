@@ -8,10 +8,11 @@ be overridden one by one from ``theme_overrides/gongshi/``.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 

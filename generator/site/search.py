@@ -21,8 +21,8 @@ import html
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from generator.model.text import plain
 

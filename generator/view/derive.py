@@ -7,9 +7,10 @@ clock.  Records dated after ``as_of`` do not exist for the view (contract §3a).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from generator.model import records as R
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState

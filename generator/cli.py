@@ -144,7 +144,7 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", default=None, help="输出目录，默认 schema/")
     sc.set_defaults(func=cmd_schema)
 
-    co = sub.add_parser("codeowners", help="根据各单位的 maintainers 生成 .github/CODEOWNERS")
+    co = sub.add_parser("codeowners", help="根据各单位的 maintainers 生成 CODEOWNERS（位置和写法随 site.yaml 的 forge）")
     co.add_argument("--check", action="store_true", help="只检查已提交的文件是否过期")
     co.set_defaults(func=cmd_codeowners)
 

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
+from generator.model.forge import file_url
 from generator.publish.files import static_files
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
@@ -224,8 +225,6 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if not site.repo_url or gp.edit is None:
             return None
         path, line = gp.edit
-        base = site.repo_url.rstrip("/")
-        if not (base.startswith("https://") or base.startswith("http://")):
+        if not (site.repo_url.startswith("https://") or site.repo_url.startswith("http://")):
             return None
-        anchor = f"#L{line}" if line > 1 else ""
-        return f"{base}/blob/{site.edit_branch}/{path}{anchor}"
+        return file_url(site.forge, site.repo_url, site.edit_branch, path, line)

@@ -10,6 +10,7 @@ from datetime import date
 
 from generator.model import records as R
 from generator.model.errors import Problems
+from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
 from generator.model.schema import DATE_RE, TARGET_RE, _near
 from generator.model.text import bad_link_schemes
@@ -28,6 +29,10 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         _link(problems, o.loc.at("report_url"), o.report_url, web_only=True)
         _link(problems, site.loc.at("base_url"), site.base_url, web_only=True)
         _link(problems, site.loc.at("repo_url"), site.repo_url, web_only=True)
+        for owner in (site.office_team or "").split():
+            if not OWNER_RE.match(owner):
+                problems.error(*site.loc.at("office_team"),
+                               f"“{owner}”不是有效的账号或团队：请写成 @用户名 或 @组织/团队，如 @qinghe/ducha，多个用空格分开")
         if site.timezone:
             try:
                 from zoneinfo import ZoneInfo

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from generator.model.forge import Forge
+
 
 @dataclass(frozen=True)
 class Loc:
@@ -92,6 +94,8 @@ class Site:
     repo_url: str | None = None
     edit_branch: str = "main"
     license: str | None = None
+    office_team: str | None = None  # CODEOWNERS owners of the shared files, space-separated
+    forge: Forge = Forge.GITHUB
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from generator.model import records as R
 from generator.model.errors import Problems
+from generator.model.forge import Forge
 from generator.model.yamlsource import Map, Node, Scalar, Seq, plain_kind
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -415,6 +416,10 @@ SITE = Obj(R.Site, [
     F("repo_url", TEXT, doc="（可选）数据仓库地址，如 https://github.com/org/repo，用于“编辑此页”链接"),
     F("edit_branch", TEXT, doc="（可选）“编辑此页”指向的分支，默认 main"),
     F("license", TEXT, doc="（可选）开放数据的许可协议，如 CC-BY-4.0"),
+    F("office_team", TEXT,
+      doc="（可选）督查考核办公室在代码托管平台上的账号或团队，如 @qinghe/ducha，多个用空格分开；CODEOWNERS 中共用文件的负责人"),
+    F("forge", EnumOf(Forge),
+      doc="（可选）数据仓库所在的平台：github、forgejo（也适用于 Gitea）或 gitlab，默认 github；决定 CODEOWNERS、“编辑此页”和反映问题链接"),
 ], doc="网站整体设置")
 
 DUTY = Obj(R.Duty, [

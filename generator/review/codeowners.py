@@ -1,14 +1,19 @@
-"""``gongshi codeowners [--check]``: ``.github/CODEOWNERS`` from each unit's ``maintainers``.
+"""``gongshi codeowners [--check]``: the CODEOWNERS file from each unit's ``maintainers``.
 
-Each unit's folder ``/data/units/<id>/`` is owned by the accounts or teams in its ``unit.yaml``
+Each unit's folder ``data/units/<id>/`` is owned by the accounts or teams in its ``unit.yaml``
 ``maintainers`` (contract §1), so that a unit's editors review changes to their own folder and
 nobody else's.  The oversight office owns what belongs to no unit — ``site.yaml``, campaigns,
-inspections, evaluations — and ``/.github/`` (the workflows and this file itself), plus the folder
-of any unit that names no maintainers.
+inspections, evaluations — and the forge's own folder (the CI and this file itself), plus the
+folder of any unit that names no maintainers.
 
-The office's owners come from the environment variable ``GONGSHI_OFFICE_TEAM`` (one or more
-owners separated by spaces, e.g. ``@shixian/ducha``), default :data:`OFFICE_DEFAULT`.  Set it in
-CI (a repository variable) and locally the same way, or ``--check`` will see a different file.
+The forge (``site.yaml`` ``forge``) decides where the file goes and how it is written: GitHub
+``.github/CODEOWNERS`` and GitLab ``.gitlab/CODEOWNERS`` (GitLab with one section per kind of
+owner) take gitignore-style paths; Forgejo/Gitea ``.forgejo/CODEOWNERS`` takes Go regular
+expressions matched against the whole path.
+
+The office's owners come from ``site.yaml`` ``office_team`` (one or more owners separated by
+spaces, e.g. ``@shixian/ducha``), default :data:`OFFICE_DEFAULT`.  The environment variable
+``GONGSHI_OFFICE_TEAM`` still overrides it (the way earlier versions were configured).
 """
 
 from __future__ import annotations
@@ -18,42 +23,67 @@ import re
 import sys
 from pathlib import Path
 
+from generator.model import records as R
 from generator.model.errors import Problems
+from generator.model.forge import OWNER_RE, Forge, facts
 from generator.model.load import Source, load
 
 OFFICE_ENV = "GONGSHI_OFFICE_TEAM"
 OFFICE_DEFAULT = "@oversight-office"
-OFFICE_PATHS = ("/data/site.yaml", "/data/campaigns/", "/data/inspections/", "/data/evaluations/", "/.github/")
-TARGET = ".github/CODEOWNERS"
-
-# @user, @org/team, or an e-mail address: nothing that could add a line or a pattern to the file.
-OWNER_RE = re.compile(r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[A-Za-z]{2,})$")
+OFFICE_PATHS = ("/data/site.yaml", "/data/campaigns/", "/data/inspections/", "/data/evaluations/")
+FORGE_PATHS = {Forge.GITHUB: ("/.github/",), Forge.FORGEJO: ("/.forgejo/",), Forge.GITLAB: ("/.gitlab/", "/.gitlab-ci.yml")}
+TARGET = facts(Forge.GITHUB).codeowners  # the default forge's; see target()
 
 
-def office_owners() -> list[str]:
-    """The oversight office's owners, from ``GONGSHI_OFFICE_TEAM`` (default ``@oversight-office``)."""
-    return (os.environ.get(OFFICE_ENV) or OFFICE_DEFAULT).split()
+def target(site: R.Site | None) -> str:
+    return facts(site.forge if site is not None else Forge.GITHUB).codeowners
 
 
-def render(root: Path) -> tuple[str, list[str]]:
-    """(the CODEOWNERS text, problems as ``path:line: message`` lines)."""
+def office_owners(site: R.Site | None = None) -> tuple[list[str], str]:
+    """(the oversight office's owners, where they came from)."""
+    env = os.environ.get(OFFICE_ENV)
+    if env and env.strip():
+        return env.split(), f"环境变量 {OFFICE_ENV}"
+    if site is not None and site.office_team:
+        return site.office_team.split(), "data/site.yaml 的 office_team"
+    return [OFFICE_DEFAULT], "默认值"
+
+
+def _pattern(forge: Forge, path: str) -> str:
+    """A path as this forge's CODEOWNERS spells it: ``/dir/`` or ``/file`` (gitignore) or a regexp."""
+    if forge is not Forge.FORGEJO:
+        return path
+    body = path.lstrip("/")
+    # Go regexp, whole path; a backslash is itself escaped in Forgejo's file, hence "\\." for "\.".
+    rx = re.sub(r"([.+*?()|\[\]{}^$])", r"\\\\\1", body.rstrip("/"))
+    return f"{rx}/.*" if body.endswith("/") else rx
+
+
+def render(root: Path) -> tuple[str, list[str], str]:
+    """(the CODEOWNERS text, problems as ``path:line: message`` lines, the file's path)."""
     problems = Problems()
     ds, _declared = load(Source(Path(root)), problems)
-    errors = [p.text() for p in problems.errors if p.path.endswith("/unit.yaml")]
-    office = office_owners()
+    errors = [p.text() for p in problems.errors if p.path.endswith("/unit.yaml") or p.path == "data/site.yaml"]
+    site = ds.site if ds.site.loc is not R.NOWHERE else None
+    forge = site.forge if site is not None else Forge.GITHUB
+    office, source = office_owners(site)
     for o in office:
         if not OWNER_RE.match(o):
-            errors.append(f"环境变量 {OFFICE_ENV}：“{o}”不是有效的账号或团队（应写成 @用户名 或 @组织/团队）")
+            errors.append(f"{source}：“{o}”不是有效的账号或团队（应写成 @用户名 或 @组织/团队）")
+    owners = " ".join(office)
     lines = [
         "# 由 gongshi codeowners 根据 data/units/*/unit.yaml 中的 maintainers 生成，请勿手工修改。",
         "# 更换某单位的维护人：修改该单位 unit.yaml 的 maintainers，运行 gongshi codeowners，连同本文件一起提交。",
-        f"# 督查考核办公室的账号来自环境变量 {OFFICE_ENV}（默认 {OFFICE_DEFAULT}）。",
+        f"# 督查考核办公室的账号来自 data/site.yaml 的 office_team（默认 {OFFICE_DEFAULT}；环境变量 {OFFICE_ENV} 优先）。",
         "",
-        "# 网站设置、活动、督查、考核评比，以及工作流和本文件：督查考核办公室",
+        "# 网站设置、活动、督查、考核评比，以及持续集成配置和本文件：督查考核办公室",
     ]
-    owners = " ".join(office)
-    lines += [f"{path} {owners}" for path in OFFICE_PATHS]
+    if forge is Forge.GITLAB:
+        lines.append("[督查考核办公室]")
+    lines += [f"{_pattern(forge, path)} {owners}" for path in OFFICE_PATHS + FORGE_PATHS[forge]]
     lines += ["", "# 各单位的文件夹：该单位 unit.yaml 中的 maintainers；没有填写的，由督查考核办公室负责"]
+    if forge is Forge.GITLAB:
+        lines.append("[各单位]")
     for uid in sorted(ds.units):
         unit = ds.units[uid].unit
         good = []
@@ -65,34 +95,35 @@ def render(root: Path) -> tuple[str, list[str]]:
                 path, line, key = unit.loc.at("maintainers")
                 if i < len(item_lines):
                     line = item_lines[i]
-                errors.append(f"{path}:{line}: {key}[{i}]：“{' '.join(m.split())}”不是有效的账号或团队：请写成 @用户名 或 @组织/团队，如 @shixian/fagaiwei")
-        lines.append(f"/data/units/{uid}/ {' '.join(dict.fromkeys(good)) or owners}")
-    return "\n".join(lines) + "\n", errors
+                errors.append(f"{path}:{line}: {key}[{i}]：“{' '.join(m.split())}”不是有效的账号或团队："
+                              "请写成 @用户名 或 @组织/团队，如 @shixian/fagaiwei")
+        lines.append(f"{_pattern(forge, f'/data/units/{uid}/')} {' '.join(dict.fromkeys(good)) or owners}")
+    return "\n".join(lines) + "\n", errors, target(site)
 
 
 def codeowners_command(root: Path, check_only: bool = False) -> int:
     root = Path(root)
-    text, errors = render(root)
+    text, errors, where = render(root)
     if errors:
         print("\n".join(errors))
-        print("gongshi: 上面的错误改正之前，不能生成 .github/CODEOWNERS", file=sys.stderr)
+        print(f"gongshi: 上面的错误改正之前，不能生成 {where}", file=sys.stderr)
         return 1
-    target = root / TARGET
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    dest = root / where
+    current = dest.read_text(encoding="utf-8") if dest.is_file() else None
     if check_only:
         if current is None:
-            print(f"gongshi: 还没有 {TARGET}：请运行 gongshi codeowners，并提交生成的文件", file=sys.stderr)
+            print(f"gongshi: 还没有 {where}：请运行 gongshi codeowners，并提交生成的文件", file=sys.stderr)
             return 1
         if current != text:
-            print(f"gongshi: {TARGET} 已过期，与各单位 unit.yaml 中的 maintainers 不一致："
+            print(f"gongshi: {where} 已过期，与各单位 unit.yaml 中的 maintainers 或 site.yaml 的 office_team 不一致："
                   "请运行 gongshi codeowners，并提交生成的文件", file=sys.stderr)
             return 1
-        print(f"{TARGET} 是最新的。", file=sys.stderr)
+        print(f"{where} 是最新的。", file=sys.stderr)
         return 0
     if current == text:
-        print(f"{TARGET} 已是最新，没有改动。", file=sys.stderr)
+        print(f"{where} 已是最新，没有改动。", file=sys.stderr)
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    print(f"已写入 {TARGET}。", file=sys.stderr)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(text, encoding="utf-8")
+    print(f"已写入 {where}。", file=sys.stderr)
     return 0

@@ -18,6 +18,7 @@ import jinja2
 
 from generator.model import records as R
 from generator.model import text
+from generator.model.forge import report_query
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
 from generator.site import charts, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
@@ -205,9 +206,7 @@ def report_link(site: R.Site, **params: str) -> str | None:
     url = site.oversight.report_url
     if not url:
         return None
-    from urllib.parse import urlencode
-
-    q = urlencode({k: v for k, v in params.items() if v})
+    q = report_query(site.forge, params.get("unit"), params.get("item"), params.get("url"))
     return f"{url}{'&' if '?' in url else '?'}{q}" if q else url
 
 

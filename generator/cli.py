@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.model import schema
 from generator.model.errors import Level, format_problems
+from generator.model.forge import Forge
 from generator.review.integrity import IntegrityError
 from generator.view.pipeline import AsOfError, check, parse_as_of
 
@@ -44,7 +45,7 @@ def cmd_check(args) -> int:
     errors = [p for p in problems if p.level is Level.ERROR]
     fmt = _fmt(args)
     out = format_problems(problems, fmt)
-    if fmt == "json":
+    if fmt in ("json", "gitlab"):
         print(out)
     else:
         if out:
@@ -107,6 +108,49 @@ def cmd_notices(args) -> int:
     return notices_command(_root(args), args.out, args.units)
 
 
+def cmd_init(args) -> int:
+    from datetime import date
+
+    from generator.county.init import InitError, Options, init_county
+    from generator.county.unitlist import UnitListError
+    from generator.model.forge import Forge
+
+    start = None
+    if args.start:
+        try:
+            start = date.fromisoformat(args.start)
+        except ValueError:
+            print(f"gongshi: --start “{args.start}”不是日期：请写成 YYYY-MM-DD，如 2027-01-01", file=sys.stderr)
+            return EXIT_USAGE
+    opts = Options(args.name, Path(args.units) if args.units else None, Forge(args.forge), args.base_url,
+                   args.repo_url, start, args.office_team, args.gongshi)
+    dest = Path(args.dir)
+    try:
+        files = init_county(dest, opts, date.today())
+    except UnitListError as exc:
+        print("\n".join(f"{exc.path}: {m}" for m in exc.messages), file=sys.stderr)
+        print(f"gongshi: 单位名单有 {len(exc.messages)} 处问题，什么都没有写入。请改好名单后再运行。", file=sys.stderr)
+        return EXIT_DATA
+    except InitError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    units = sum(1 for f in files if f.endswith("/unit.yaml"))
+    print(f"已在 {dest} 创建{args.name}的仓库：{len(files)} 个文件，{units} 个单位。下一步：\n"
+          f"  cd {dest}\n  sh ci/install.sh && . .venv/bin/activate\n  gongshi check && gongshi build\n"
+          "然后按 README.md 的“下一步”补全监督渠道、活动日期和各单位的维护人。", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_publish(args) -> int:
+    from generator.county.deploy import PublishError, publish
+
+    try:
+        return publish(_root(args), args.to, keep=args.keep, as_of=parse_as_of(args.as_of), release=args.release)
+    except PublishError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return EXIT_DATA
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongshi", description="gongshi（公示）：把承诺、台账和整改数据发布为公开网站")
     p.add_argument("--root", default=os.environ.get("GONGSHI_ROOT", "."), help="项目根目录（包含 data/ 和 mkdocs.yml），默认当前目录")
@@ -119,7 +163,8 @@ def parser() -> argparse.ArgumentParser:
     as_of(c)
     c.add_argument("--base", metavar="REV", help="与 git 版本 REV 比较，检查已公示的记录是否被删除或改写")
     c.add_argument("--base-export", metavar="FILE", help="与已发布的 gongshi.json 比较，检查已公示的记录是否被删除或改写")
-    c.add_argument("--format", choices=["text", "github", "json"], help="输出格式，默认 text")
+    c.add_argument("--format", choices=["text", "github", "json", "gitlab"],
+                   help="输出格式，默认 text；gitlab 是 GitLab 的 Code Quality 报告（JSON），显示在合并请求上")
     c.add_argument("--strict", action="store_true", help="把警告也当作错误")
     c.set_defaults(func=cmd_check)
 
@@ -147,6 +192,29 @@ def parser() -> argparse.ArgumentParser:
     co = sub.add_parser("codeowners", help="根据各单位的 maintainers 生成 CODEOWNERS（位置和写法随 site.yaml 的 forge）")
     co.add_argument("--check", action="store_true", help="只检查已提交的文件是否过期")
     co.set_defaults(func=cmd_codeowners)
+
+    i = sub.add_parser("init", help="为一个县新建数据仓库（网站设置、两个活动模板、每个单位一个文件夹、持续集成）")
+    i.add_argument("dir", metavar="DIR", help="新仓库的文件夹（不存在或为空）")
+    i.add_argument("--name", required=True, help="县（市、区）的名称，如 清河县")
+    i.add_argument("--units", metavar="FILE", help="单位名单（.csv 或 .xlsx；表头如 单位名称、单位类别、简称……）")
+    i.add_argument("--forge", choices=[f.value for f in Forge], default="forgejo",
+                   help="数据仓库所在的平台，默认 forgejo（也适用于 Gitea）")
+    i.add_argument("--base-url", metavar="URL", help="网站的公开地址，如 https://gongshi.qinghe.gov.cn/")
+    i.add_argument("--repo-url", metavar="URL", help="数据仓库的网址（“编辑此页”和反映问题的链接）")
+    i.add_argument("--start", metavar="DATE", help="活动开始日期（YYYY-MM-DD），两个活动模板的阶段从这天起算；默认今天")
+    i.add_argument("--office-team", default="@oversight-office", help="督查考核办公室的账号或团队，如 @qinghe/ducha")
+    i.add_argument("--gongshi", metavar="REQUIREMENT",
+                   help="写入 gongshi.txt 的 pip 依赖说明，如 \"gongshi @ git+https://git.example.gov.cn/mirror/gongshi.git@<提交>\"；"
+                        "默认为正在运行的 gongshi 的来源和提交")
+    i.set_defaults(func=cmd_init)
+
+    pb = sub.add_parser("publish", help="检查、生成网站，用 rsync 上传到服务器的 releases/<时间>/，再原子地切换 current")
+    pb.add_argument("--to", required=True, metavar="TARGET",
+                    help="用户@服务器:/绝对路径（经 SSH，ssh 命令可由 GONGSHI_SSH 指定）或本机的文件夹")
+    pb.add_argument("--keep", type=int, default=5, help="保留最近几个版本，默认 5")
+    pb.add_argument("--release", default=None, help="版本名，默认当前的 UTC 时间，如 20261204T180000Z")
+    as_of(pb)
+    pb.set_defaults(func=cmd_publish)
 
     n = sub.add_parser("notices", help="为每个单位生成可打印的公示单 PDF")
     n.add_argument("--out", default="notices", help="输出目录，默认 notices/")

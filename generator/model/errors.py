@@ -107,7 +107,35 @@ class Problems:
         return len(self._items)
 
 
+def code_quality(problems: list[Problem]) -> list[dict]:
+    """GitLab's Code Quality report (a subset of Code Climate's issue format), shown in merge requests.
+
+    The fingerprint names the problem, not its line, so that GitLab matches the same problem
+    between the target branch and the merge request even when lines above it moved.
+    """
+    import hashlib
+
+    out = []
+    seen: dict[str, int] = {}
+    for p in problems:
+        ident = hashlib.sha256(f"{p.path}\0{p.key}\0{p.message}".encode()).hexdigest()[:32]
+        n = seen[ident] = seen.get(ident, 0) + 1
+        key = f"{p.key}：" if p.key else ""
+        out.append({
+            "type": "issue",
+            "check_name": "gongshi/" + ("error" if p.level is Level.ERROR else "warning"),
+            "description": key + p.message,
+            "categories": ["Bug Risk" if p.level is Level.ERROR else "Style"],
+            "fingerprint": ident if n == 1 else f"{ident[:28]}{n:04x}",
+            "severity": "major" if p.level is Level.ERROR else "minor",
+            "location": {"path": p.path, "lines": {"begin": max(p.line, 1)}},
+        })
+    return out
+
+
 def format_problems(problems: list[Problem], fmt: str) -> str:
+    if fmt == "gitlab":
+        return json.dumps(code_quality(problems), ensure_ascii=False, indent=2)
     if fmt == "json":
         return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
     if fmt == "github":

@@ -37,7 +37,7 @@ FACTS: dict[Forge, ForgeFacts] = {
     # regular expressions matched against the whole path, not gitignore globs.
     Forge.FORGEJO: ForgeFacts("Forgejo/Gitea", ".forgejo/CODEOWNERS", "src/branch", ".forgejo/issue_template/report.yaml",
                               "issues/new?template=.forgejo%2Fissue_template%2Freport.yaml",
-                              (".forgejo/workflows/check.yml", ".forgejo/workflows/nightly.yml", ".forgejo/workflows/publish.yml")),
+                              (".forgejo/workflows/check.yml", ".forgejo/workflows/publish.yml")),
     Forge.GITLAB: ForgeFacts("GitLab", ".gitlab/CODEOWNERS", "-/blob", ".gitlab/issue_templates/report.md",
                              "-/issues/new?issuable_template=report", (".gitlab-ci.yml",)),
 }

@@ -1,0 +1,176 @@
+"""``gongshi publish --to TARGET``: the site on a plain web server, release by release.
+
+TARGET is ``user@host:/srv/gongshi`` (rsync over SSH; ``GONGSHI_SSH`` gives the ssh command, e.g.
+with ``-i key -p 2222``) or a local folder.  Under it::
+
+    releases/20261204T180000Z/   one folder per published build (the newest --keep are kept)
+    current -> releases/…        what nginx serves (root …/current)
+
+The steps, each of which stops the publish when it fails, leaving the live release as it was:
+
+1. fetch ``current/data/gongshi.json`` and ``manifest.json`` from the target: what is live now;
+2. check the data, and against that export (``check --base-export``): nothing published may vanish;
+3. build the site into a temporary folder, its manifest chained to the live one;
+4. upload it with rsync into ``releases/<name>.partial/`` (unchanged files hard-linked to the live
+   release), then rename it to ``releases/<name>/``;
+5. switch ``current`` atomically: a new symlink renamed over the old one (``mv -T``, one rename(2));
+6. delete releases beyond the newest ``--keep`` and leftover ``.partial`` uploads.
+
+Steps 4–6 run the same shell commands locally or through ssh, so the test of a local target
+exercises what runs on a server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+RELEASE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,62}$")
+REMOTE_RE = re.compile(r"^(?P<host>[^/:\s]+):(?P<path>/.*)$")
+
+
+class PublishError(Exception):
+    """The publish stopped; the live release is untouched. The message says why, in Chinese."""
+
+
+class Target:
+    """Where releases go: a local folder or ``host:/path`` over SSH."""
+
+    def __init__(self, spec: str):
+        m = REMOTE_RE.match(spec)
+        self.spec = spec
+        self.host = m.group("host") if m else None
+        self.base = m.group("path").rstrip("/") if m else str(Path(spec).resolve())
+        if m is None and not Path(spec).is_absolute() and spec.startswith("-"):
+            raise PublishError(f"发布目标“{spec}”不对：应为 用户@服务器:/绝对路径 或本机的文件夹")
+        self.ssh = shlex.split(os.environ.get("GONGSHI_SSH") or "ssh -o BatchMode=yes")
+
+    def rsync_path(self, rel: str) -> str:
+        path = f"{self.base}/{rel}"
+        return f"{self.host}:{path}" if self.host else path
+
+    def rsync_args(self) -> list[str]:
+        return ["-e", shlex.join(self.ssh)] if self.host else []
+
+    def sh(self, script: str) -> subprocess.CompletedProcess:
+        """Run a POSIX shell script in the target's base folder (created if missing)."""
+        full = f"set -eu\nmkdir -p {shlex.quote(self.base)}\ncd {shlex.quote(self.base)}\n{script}"
+        cmd = [*self.ssh, self.host, "sh -c " + shlex.quote(full)] if self.host else ["sh", "-c", full]
+        return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def _rsync(args: list[str]) -> subprocess.CompletedProcess:
+    exe = shutil.which("rsync")
+    if exe is None:
+        raise PublishError("找不到 rsync：请先安装（Debian/Ubuntu：apt-get install rsync）")
+    return subprocess.run([exe, *args], capture_output=True, text=True)
+
+
+def fetch_live(target: Target, into: Path) -> str | None:
+    """Copy the live release's gongshi.json and manifest.json into INTO; its name, or None before the first."""
+    proc = target.sh('if [ -L current ]; then basename "$(readlink current)"; fi')
+    if proc.returncode != 0:
+        raise PublishError(f"无法访问发布目标 {target.spec}：{proc.stderr.strip() or proc.stdout.strip()}")
+    live = proc.stdout.strip() or None
+    if live is None:
+        return None
+    into.mkdir(parents=True, exist_ok=True)
+    for name in ("gongshi.json", "manifest.json"):
+        p = _rsync(["-q", *target.rsync_args(), target.rsync_path(f"releases/{live}/data/{name}"), str(into / name)])
+        if p.returncode != 0:
+            raise PublishError(f"无法取回线上的 data/{name}（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；"
+                               "为免跳过完整性检查，本次不发布")
+    return live
+
+
+def upload(site: Path, target: Target, name: str, live: str | None) -> None:
+    if not (site / "index.html").is_file() or not (site / "data" / "gongshi.json").is_file():
+        raise PublishError(f"{site} 不是完整生成的网站（缺少 index.html 或 data/gongshi.json）：不上传")
+    prep = target.sh("mkdir -p releases")
+    if prep.returncode != 0:
+        raise PublishError(f"无法在发布目标上创建 releases/：{prep.stderr.strip()}")
+    args = ["-a", "--delete", "--chmod=D755,F644", *target.rsync_args()]
+    if live:
+        args.append(f"--link-dest=../{live}/")  # relative to the destination folder
+    p = _rsync([*args, f"{site}/", target.rsync_path(f"releases/{name}.partial/")])
+    if p.returncode != 0:
+        raise PublishError(f"上传失败（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；线上的网站没有改变")
+
+
+def switch(target: Target, name: str, keep: int) -> list[str]:
+    """Make releases/NAME live and prune; returns the releases left."""
+    n = shlex.quote(name)
+    script = f"""
+test -f releases/{n}.partial/data/gongshi.json
+rm -rf releases/{n}
+mv releases/{n}.partial releases/{n}
+ln -s releases/{n} .current.new
+mv -T .current.new current
+live=$(basename "$(readlink current)")
+ls -1 releases | grep -v '\\.partial$' | sort -r | tail -n +{keep + 1} | while read -r old; do
+  [ "$old" = "$live" ] || rm -rf "releases/$old"
+done
+for p in releases/*.partial; do [ -e "$p" ] && rm -rf "$p"; done
+ls -1 releases
+"""
+    p = target.sh(script)
+    if p.returncode != 0:
+        raise PublishError(f"切换到新版本失败：{p.stderr.strip()}；线上的网站仍是原来的版本")
+    return p.stdout.split()
+
+
+def publish(root: Path, spec: str, keep: int = 5, as_of: date | None = None, release: str | None = None,
+            check_live: bool = True, out=sys.stderr) -> int:
+    from generator.model.errors import Level, format_problems
+    from generator.review.integrity import check_against_export
+    from generator.site.build import build_site
+    from generator.view.pipeline import check
+
+    if keep < 1:
+        raise PublishError("--keep 至少为 1")
+    name = release or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if not RELEASE_RE.match(name) or name.endswith(".partial"):
+        raise PublishError(f"版本名“{name}”只能用字母、数字、点、下划线和连字符")
+    target = Target(spec)
+    with tempfile.TemporaryDirectory(prefix="gongshi-publish-") as tmp:
+        live_dir = Path(tmp) / "live"
+        live = fetch_live(target, live_dir)
+        print(f"线上的版本：{live or '（还没有，第一次发布）'}", file=out)
+        res = check(root, as_of)
+        problems = list(res.problems)
+        if live and check_live:
+            problems = sorted(problems + check_against_export(live_dir / "gongshi.json", res))
+        errors = [p for p in problems if p.level is Level.ERROR]
+        if problems:
+            print(format_problems(problems, "text"), file=out)
+        if errors:
+            print(f"gongshi: 数据有 {len(errors)} 个错误（含与线上已发布记录的比较）：没有发布", file=out)
+            return 1
+        site = Path(tmp) / "site"
+        previous = live_dir / "manifest.json"
+        old_env = os.environ.get("GONGSHI_PREVIOUS_MANIFEST")
+        if previous.is_file():
+            os.environ["GONGSHI_PREVIOUS_MANIFEST"] = str(previous)
+        else:
+            os.environ.pop("GONGSHI_PREVIOUS_MANIFEST", None)
+        try:
+            rc = build_site(root, as_of, strict=False, out=str(site))
+        finally:
+            if old_env is None:
+                os.environ.pop("GONGSHI_PREVIOUS_MANIFEST", None)
+            else:
+                os.environ["GONGSHI_PREVIOUS_MANIFEST"] = old_env
+        if rc != 0:
+            print("gongshi: 网站没有生成成功：没有发布", file=out)
+            return rc
+        upload(site, target, name, live)
+        left = switch(target, name, keep)
+    print(f"已发布 releases/{name}，current 已指向它；保留的版本：{'、'.join(left)}", file=out)
+    return 0

@@ -96,7 +96,10 @@ def upload(site: Path, target: Target, name: str, live: str | None) -> None:
     prep = target.sh("mkdir -p releases")
     if prep.returncode != 0:
         raise PublishError(f"无法在发布目标上创建 releases/：{prep.stderr.strip()}")
-    args = ["-a", "--delete", "--chmod=D755,F644", *target.rsync_args()]
+    # --checksum: every build writes every file anew, so size and time cannot tell unchanged files;
+    # unchanged ones are then hard-linked to the live release (--link-dest) instead of sent again, which
+    # needs --no-times (a preserved time must match for a link) and keeps their ETag for browsers.
+    args = ["-a", "--no-times", "--checksum", "--delete", "--chmod=D755,F644", *target.rsync_args()]
     if live:
         args.append(f"--link-dest=../{live}/")  # relative to the destination folder
     p = _rsync([*args, f"{site}/", target.rsync_path(f"releases/{name}.partial/")])

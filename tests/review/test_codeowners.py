@@ -62,3 +62,44 @@ def test_a_bad_office_team_is_refused(project):
 def test_the_repository_codeowners_is_current():
     rc, out, err = cli(REPO, "codeowners", "--check")
     assert rc == 0, out + err
+
+
+def test_the_office_comes_from_site_yaml_and_the_environment_overrides_it(project):
+    from helpers import SITE
+
+    write(project, "data/site.yaml", SITE + 'office_team: "@shixian/ducha @shixian/kaohe"\n')
+    assert cli(project, "codeowners")[0] == 0
+    text = (project / TARGET).read_text(encoding="utf-8")
+    assert "/data/site.yaml @shixian/ducha @shixian/kaohe\n" in text and "/data/units/swj/ @shixian/ducha @shixian/kaohe\n" in text
+    assert cli(project, "codeowners", "--check", env={"GONGSHI_OFFICE_TEAM": "@other/team"})[0] == 1
+
+
+def test_a_bad_office_team_in_site_yaml_is_a_check_error(project):
+    from helpers import SITE
+
+    write(project, "data/site.yaml", SITE + 'office_team: "@shixian/ducha\\n* @evil"\n')
+    rc, out, _ = cli(project, "check")
+    assert rc == 1 and "data/site.yaml:9: office_team：“*”不是有效的账号或团队" in out
+
+
+def test_forgejo_gets_regular_expressions_in_its_own_folder(project):
+    import re
+
+    from helpers import SITE
+
+    write(project, "data/site.yaml", SITE + "forge: forgejo\n")
+    rc, out, err = cli(project, "codeowners")
+    assert rc == 0, out + err
+    assert not (project / TARGET).exists()
+    lines = [ln for ln in (project / ".forgejo/CODEOWNERS").read_text(encoding="utf-8").splitlines() if ln and ln[0] != "#"]
+    assert lines[0] == "data/site\\\\.yaml @oversight-office" and "\\\\.forgejo/.* @oversight-office" in lines
+    assert "data/units/fgw/.* @example/fgw" in lines
+    # Forgejo reads "\\" as an escaped backslash, then matches the Go regexp against the whole path.
+    rules = [(re.compile("^" + ln.split(" ")[0].replace("\\\\", "\\") + "$"), ln.split(" ")[1:]) for ln in lines]
+
+    def owners(path: str) -> list[str]:
+        return [o for rx, os_ in rules if rx.match(path) for o in os_]
+
+    assert owners("data/units/fgw/ledger.yaml") == ["@example/fgw"]
+    assert owners("data/site.yaml") == ["@oversight-office"] and owners("data/siteXyaml") == []
+    assert owners("data/units/fgwx/ledger.yaml") == []

@@ -157,10 +157,19 @@ def _slug(text: str) -> str:
     return "-".join(parts)[:63].strip("-")
 
 
+# Words that start with the character of a county-level name: 市场监管局 is not 市 + 场监管局.
+_NOT_A_PREFIX = ("市场", "区域", "县域")
+
+
 def _strip_county(name: str, county: str) -> str:
-    """清河县财政局 → 财政局; 县财政局 → 财政局 (the county's name is in every id otherwise)."""
-    for prefix in (county, "县", "区", "市"):
-        if prefix and name.startswith(prefix) and len(name) > len(prefix) + 1:
+    """清河县财政局 → 财政局; 县委宣传部 → 宣传部 (the county's name would be in every id otherwise)."""
+    level = county[-1] if county else "县"
+    prefixes = [f"{county}人民政府", f"{county}委", county] if county else []
+    prefixes += [f"{level}人民政府", f"{level}委", level]
+    for prefix in prefixes:
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            if len(prefix) == 1 and name.startswith(_NOT_A_PREFIX):
+                continue
             return name[len(prefix):]
     return name
 

@@ -126,7 +126,11 @@ def cmd_init(args) -> int:
                    args.repo_url, start, args.office_team, args.gongshi)
     dest = Path(args.dir)
     try:
-        files = init_county(dest, opts, date.today())
+        # "Today" where the county is: the campaign templates start on it unless --start says otherwise.
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        files = init_county(dest, opts, datetime.now(ZoneInfo("Asia/Shanghai")).date())
     except UnitListError as exc:
         print("\n".join(f"{exc.path}: {m}" for m in exc.messages), file=sys.stderr)
         print(f"gongshi: 单位名单有 {len(exc.messages)} 处问题，什么都没有写入。请改好名单后再运行。", file=sys.stderr)

@@ -25,13 +25,13 @@ from mkdocs.utils import get_relative_url
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import static_files
+from generator.site import ASSETS
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
 from generator.view.pipeline import AsOfError, check, parse_as_of
 
 log = logging.getLogger("mkdocs.plugins.gongshi")
-from generator.site import ASSETS
 
 
 class GongshiConfig(base.Config):

@@ -47,14 +47,16 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         u = folder.unit
         if u.loc.line and u.category not in categories:
             hint = _near(u.category, categories)
-            problems.error(*u.loc.at("category"), f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
+            problems.error(*u.loc.at("category"),
+                           f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
         # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
         _pledges(folder, declared, today, problems)
         _ledger(uid, folder, declared, today, problems)
         _rectifications(uid, folder, declared, today, problems)
         for rep in folder.reports.values():
             if rep.campaign not in declared.campaigns:
-                problems.error(rep.loc.path, 0, "", f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
+                problems.error(rep.loc.path, 0, "",
+                               f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
             for bad in bad_link_schemes(rep.body):
                 problems.error(rep.loc.path, 0, "", _scheme_msg(bad))
 
@@ -62,19 +64,21 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
     for ins in ds.inspections:
         if ins.id in seen:
             first = seen[ins.id].loc
-            problems.error(*ins.loc.at("id"), f"督查标识“{ins.id}”重复：{first.path} 第 {first.line} 行已经用过，督查标识在所有文件中必须唯一")
+            problems.error(*ins.loc.at("id"),
+                           f"督查标识“{ins.id}”重复：{first.path} 第 {first.line} 行已经用过，督查标识在所有文件中必须唯一")
         else:
             seen[ins.id] = ins
         _ref_campaign(problems, ins.loc.at("campaign"), ins.campaign, declared)
         _markdown(problems, ins.loc.at("summary"), ins.summary)
-        for i, fd in enumerate(ins.findings):
+        for fd in ins.findings:
             if fd.unit not in declared.units:
                 problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
             elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
                     and fd.rectification not in declared.rectifications.get(fd.unit, set()):
                 known = declared.rectifications.get(fd.unit) or set()
                 problems.error(*fd.loc.at("rectification"),
-                               f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题{_near(fd.rectification, known)}")
+                               f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题"
+                               f"{_near(fd.rectification, known)}")
             _markdown(problems, fd.loc.at("note"), fd.note)
 
     for e in ds.evaluations.values():
@@ -132,7 +136,8 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
 
 def _ref_campaign(problems: Problems, where, cid: str, declared: Declared) -> None:
     if cid not in declared.campaigns:
-        problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}：已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
+        problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}："
+                               f"已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
 
 
 def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
@@ -176,10 +181,10 @@ def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Pr
                         problems.error(*ch.loc.at(name), f"indicator 的 {name} 应为目标，如 \">= 90\"，实际是“{v}”")
                 if ch.field == "deadline" and (last_deadline_change is None or ch.date >= last_deadline_change.date):
                     last_deadline_change = ch
-        if last_deadline_change is not None and isinstance(last_deadline_change.to, str) and _is_date(last_deadline_change.to):
-            if p.deadline is None or date.fromisoformat(last_deadline_change.to) != p.deadline:
-                problems.error(*p.loc.at("deadline"),
-                               f"完成时限 {p.deadline or '（未填）'} 与最近一次变更的 to（{last_deadline_change.to}）不一致：改期时要同时修改 deadline")
+        last_to = last_deadline_change.to if last_deadline_change is not None else None
+        if isinstance(last_to, str) and _is_date(last_to) and (p.deadline is None or date.fromisoformat(last_to) != p.deadline):
+            problems.error(*p.loc.at("deadline"),
+                           f"完成时限 {p.deadline or '（未填）'} 与最近一次变更的 to（{last_to}）不一致：改期时要同时修改 deadline")
 
 
 def _is_date(s: str) -> bool:
@@ -204,7 +209,8 @@ def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, pro
         prev = last.get(e.pledge)
         if prev is not None and e.progress < prev.progress and not e.correction:
             problems.error(*e.loc.at("progress"),
-                           f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）：进度回退时必须填写 correction 说明原因")
+                           f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）："
+                           "进度回退时必须填写 correction 说明原因")
         last[e.pledge] = e
         _markdown(problems, e.loc.at("note"), e.note)
         _evidence(uid, folder, problems, e.loc, e.evidence)

@@ -215,10 +215,11 @@ def init_county(dest: Path, opts: Options, today: date) -> list[str]:
             p.write_text(text, encoding="utf-8", newline="\n")
             if rel.endswith(".sh"):
                 p.chmod(0o755)
-        # CODEOWNERS from the units just written, as `gongshi codeowners` would write it.
+        # CODEOWNERS from the units just written, as `gongshi codeowners` would write it; the office is
+        # the one just written into site.yaml, whatever GONGSHI_OFFICE_TEAM says on this machine.
         from generator.review.codeowners import render
 
-        text, errors, where = render(tmp)
+        text, errors, where = render(tmp, use_env=False)
         if errors:
             raise InitError("生成 CODEOWNERS 时出错：\n" + "\n".join(errors))
         (tmp / where).parent.mkdir(parents=True, exist_ok=True)

@@ -39,9 +39,9 @@ def target(site: R.Site | None) -> str:
     return facts(site.forge if site is not None else Forge.GITHUB).codeowners
 
 
-def office_owners(site: R.Site | None = None) -> tuple[list[str], str]:
+def office_owners(site: R.Site | None = None, use_env: bool = True) -> tuple[list[str], str]:
     """(the oversight office's owners, where they came from)."""
-    env = os.environ.get(OFFICE_ENV)
+    env = os.environ.get(OFFICE_ENV) if use_env else None
     if env and env.strip():
         return env.split(), f"环境变量 {OFFICE_ENV}"
     if site is not None and site.office_team:
@@ -59,14 +59,14 @@ def _pattern(forge: Forge, path: str) -> str:
     return f"{rx}/.*" if body.endswith("/") else rx
 
 
-def render(root: Path) -> tuple[str, list[str], str]:
+def render(root: Path, use_env: bool = True) -> tuple[str, list[str], str]:
     """(the CODEOWNERS text, problems as ``path:line: message`` lines, the file's path)."""
     problems = Problems()
     ds, _declared = load(Source(Path(root)), problems)
     errors = [p.text() for p in problems.errors if p.path.endswith("/unit.yaml") or p.path == "data/site.yaml"]
     site = ds.site if ds.site.loc is not R.NOWHERE else None
     forge = site.forge if site is not None else Forge.GITHUB
-    office, source = office_owners(site)
+    office, source = office_owners(site, use_env)
     for o in office:
         if not OWNER_RE.match(o):
             errors.append(f"{source}：“{o}”不是有效的账号或团队（应写成 @用户名 或 @组织/团队）")

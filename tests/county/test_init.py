@@ -140,3 +140,16 @@ def test_the_new_county_builds_a_page_per_unit(tmp_path):
     assert (site / "guide/index.html").is_file() and (site / "about/index.html").is_file()
     data = json.loads((site / "data/gongshi.json").read_text(encoding="utf-8"))
     assert sorted(u["id"] for u in data["units"]) == sorted(IDS)
+
+
+def test_the_office_in_codeowners_is_the_one_written_to_site_yaml(tmp_path):
+    rc, out, err, dest = init(tmp_path, "--units", str(write_csv(tmp_path / "u.csv")), "--office-team", "@qinghe/ducha")
+    assert rc == 0, out + err
+    os.environ["GONGSHI_OFFICE_TEAM"] = "@somewhere/else"
+    try:
+        assert init(tmp_path / "second", "--office-team", "@qinghe/ducha")[0] == 0
+    finally:
+        del os.environ["GONGSHI_OFFICE_TEAM"]
+    text = (tmp_path / "second/county/.forgejo/CODEOWNERS").read_text(encoding="utf-8")
+    assert "@qinghe/ducha" in text and "@somewhere/else" not in text
+    assert cli(tmp_path / "second/county", "codeowners", "--check")[0] == 0

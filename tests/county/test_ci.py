@@ -163,3 +163,19 @@ def test_gitlab_check_job_runs_and_fails_on_a_deleted_ledger_entry(counties, tmp
     jsonschema.validate(report, SCHEMA)
     assert report and all(r["location"]["path"] == "data/units/caizheng-ju/ledger.yaml" for r in report)
     assert all(r["severity"] == "major" for r in report)
+
+    # After the merge: the publish job on main, to a web server folder (DEPLOY_TARGET set).
+    _git(root, "switch", "-q", "main")
+    key, known = tmp_path / "deploy_key", tmp_path / "known_hosts"
+    key.write_text("(a local target needs no key)\n", encoding="utf-8")
+    known.write_text("", encoding="utf-8")
+    srv = tmp_path / "srv"
+    proc = subprocess.run(
+        [str(GCL), "--shell-executor-no-image", "--variable", "CI_PIPELINE_SOURCE=push", "--variable", f"DEPLOY_TARGET={srv}",
+         "--variable", f"DEPLOY_SSH_KEY={key}", "--variable", f"DEPLOY_KNOWN_HOSTS={known}",
+         "--variable", f"GONGSHI_VENV={venv}", "publish"],
+        cwd=root, env={**os.environ, "GCL_IGNORE_PREDEFINED_VARS": "CI_PIPELINE_SOURCE"},
+        capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    live = srv / "current"
+    assert live.is_symlink() and (live / "units/caizheng-ju/wangshang-banli/index.html").is_file()

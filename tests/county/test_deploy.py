@@ -167,3 +167,59 @@ def test_a_target_that_cannot_be_reached_is_a_chinese_message(tmp_path):
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1 and "无法访问发布目标 deploy@127.0.0.1:/srv/gongshi" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+SSHD = "/usr/sbin/sshd"
+
+
+@pytest.mark.slow
+def test_publish_over_ssh_to_a_real_sshd(tmp_path):
+    """The remote path: rsync -e ssh and the switch script through ssh, against Debian's sshd on 127.0.0.1."""
+    if not os.access(SSHD, os.X_OK) or shutil.which("ssh") is None or shutil.which("rsync") is None:
+        pytest.fail("sshd, ssh and rsync are needed (./dev test installs them)") if os.environ.get("CI") else pytest.skip("no sshd")
+    if os.getuid() != 0:
+        pytest.skip("sshd with its privilege separation needs root (CI runs as root)")
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o700)
+    for name in ("host", "client"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True)
+    (keys / "authorized_keys").write_text((keys / "client.pub").read_text(), encoding="utf-8")
+    port = free_port()
+    user = __import__("pwd").getpwuid(os.getuid()).pw_name
+    cfg = keys / "sshd_config"
+    cfg.write_text(f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\nPidFile {keys / 'sshd.pid'}\n"
+                   f"AuthorizedKeysFile {keys / 'authorized_keys'}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                   "PermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\nAllowUsers " + user + "\n", encoding="utf-8")
+    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege separation directory
+    sshd = subprocess.Popen([SSHD, "-D", "-e", "-f", str(cfg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert sshd.poll() is None, sshd.stdout.read().decode()
+                time.sleep(0.05)
+        (keys / "known_hosts").write_text(f"[127.0.0.1]:{port} " + (keys / "host.pub").read_text(), encoding="utf-8")
+        rc, out, err, root = init(tmp_path, "--units", str(write_csv(tmp_path / "u.csv")))
+        assert rc == 0, out + err
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GONGSHI_")}
+        env["GONGSHI_SSH"] = (f"ssh -p {port} -i {keys / 'client'} -o UserKnownHostsFile={keys / 'known_hosts'} "
+                              "-o StrictHostKeyChecking=yes -o BatchMode=yes")
+        srv = tmp_path / "srv with space"
+        for release in ("r1", "r2"):
+            proc = subprocess.run([sys.executable, "-m", "generator", "publish", "--to", f"{user}@127.0.0.1:{srv}",
+                                   "--release", release, "--keep", "1"], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "线上的版本：r1" in proc.stderr
+        assert os.readlink(srv / "current") == "releases/r2" and sorted(p.name for p in (srv / "releases").iterdir()) == ["r2"]
+        assert (srv / "current/units/qinghe-zhen/index.html").is_file()
+        # A host key that does not match is refused, and nothing changes.
+        (keys / "known_hosts").write_text(f"[127.0.0.1]:{port} " + (keys / "client.pub").read_text(), encoding="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "generator", "publish", "--to", f"{user}@127.0.0.1:{srv}", "--release", "r3"],
+                              cwd=root, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 1 and "无法访问发布目标" in proc.stderr
+        assert os.readlink(srv / "current") == "releases/r2"
+    finally:
+        sshd.terminate()
+        sshd.wait(timeout=10)

@@ -9,11 +9,14 @@ unless GONGSHI_REQUIRE_LINT=1 (as CI sets), where they fail.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -179,3 +182,30 @@ def test_gitlab_check_job_runs_and_fails_on_a_deleted_ledger_entry(counties, tmp
     assert proc.returncode == 0, proc.stdout + proc.stderr
     live = srv / "current"
     assert live.is_symlink() and (live / "units/caizheng-ju/wangshang-banli/index.html").is_file()
+
+    # Without DEPLOY_TARGET the pages job publishes to GitLab Pages, compared with what Pages serves.
+    served = tmp_path / "pages"
+    served.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *a: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        def pages() -> subprocess.CompletedProcess:
+            return subprocess.run(
+                [str(GCL), "--shell-executor-no-image", "--variable", "CI_PIPELINE_SOURCE=push",
+                 "--variable", f"CI_PAGES_URL=http://127.0.0.1:{httpd.server_port}/", "--variable", f"GONGSHI_VENV={venv}", "pages"],
+                cwd=root, env={**os.environ, "GCL_IGNORE_PREDEFINED_VARS": "CI_PIPELINE_SOURCE,CI_PAGES_URL"},
+                capture_output=True, text=True, timeout=600)
+
+        first = pages()
+        assert first.returncode == 0 and "线上还没有 /data/gongshi.json" in first.stdout, first.stdout + first.stderr
+        shutil.copytree(root / "public", served, dirs_exist_ok=True)
+        (unit / "ledger.yaml").write_text("[]\n", encoding="utf-8")  # published on Pages, now deleted on main
+        _git(root, "commit", "-qam", "删除台账")
+        second = pages()
+        assert second.returncode != 0 and "已取回线上的 /data/gongshi.json" in second.stdout, second.stdout + second.stderr
+        assert "data/units/caizheng-ju/ledger.yaml" in second.stdout
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

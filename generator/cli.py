@@ -139,6 +139,11 @@ def cmd_init(args) -> int:
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_DATA
     units = sum(1 for f in files if f.endswith("/unit.yaml"))
+    pin = (dest / "gongshi.txt").read_text(encoding="utf-8").splitlines()[-1]
+    print(f"gongshi 的版本锁定为：{pin}", file=sys.stderr)
+    if "example.gov.cn" in pin or "@" not in pin:
+        print("注意：请把 gongshi.txt 中的地址改为本县镜像的 gongshi 仓库（或用 --gongshi 指定），否则持续集成装不上 gongshi。",
+              file=sys.stderr)
     print(f"已在 {dest} 创建{args.name}的仓库：{len(files)} 个文件，{units} 个单位。下一步：\n"
           f"  cd {dest}\n  sh ci/install.sh && . .venv/bin/activate\n  gongshi check && gongshi build\n"
           "然后按 README.md 的“下一步”补全监督渠道、活动日期和各单位的维护人。", file=sys.stderr)

@@ -1443,10 +1443,6 @@ SITE = {
     "base_url": "https://gongshi.example.org/",
     "repo_url": "https://github.com/example-gov/shixian-gongshi",
     "license": "CC-BY-4.0",
-    # Where the repository lives (CODEOWNERS path and syntax, edit and report links) and the oversight
-    # office's team in it (the owner of the shared files in CODEOWNERS).
-    "forge": "github",
-    "office_team": "@oversight-office",
     "oversight": {
         "hotline": "0000-12345（示例）",
         "email": "jiandu@example.org",

@@ -12,7 +12,7 @@ from generator.model import records as R
 from generator.model.errors import Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
-from generator.model.schema import DATE_RE, TARGET_RE, _near
+from generator.model.schema import _near
 from generator.model.text import bad_link_schemes
 
 # Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
@@ -156,45 +156,29 @@ def _pledges(folder: R.UnitFolder, declared: Declared, today: date, problems: Pr
                 problems.error(*p.withdrawn.loc.at("date"), f"撤回日期 {p.withdrawn.date} 早于公示日期 {p.published}")
             if p.withdrawn.date > today:
                 problems.error(*p.withdrawn.loc.at("date"), f"撤回日期 {p.withdrawn.date} 晚于今天（{today}）")
-        last_deadline_change = None
-        for ch in p.changes:
-            if ch.date < p.published:
-                problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 早于公示日期 {p.published}：公示前的修改直接改原字段即可")
-            if ch.date > today:
-                problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 晚于今天（{today}）")
-            if ch.field == "commitment":
-                # An earlier commitment is shown, rendered, for dates before the change.
-                for side in ("from_", "to"):
-                    if isinstance(getattr(ch, side), str):
-                        _markdown(problems, ch.loc.at(side.rstrip("_")), getattr(ch, side))
-            if ch.field in ("deadline", "indicator"):
-                for side in ("from_", "to"):
-                    name = side.rstrip("_")
-                    v = getattr(ch, side)
-                    if v is None:
-                        problems.error(ch.loc.path, ch.loc.line, f"{ch.loc.key}.{name}",
-                                       f"变更 {ch.field} 时必须写明 {name}（原来的值和新的值）")
-                        continue
-                    if ch.field == "deadline" and not (isinstance(v, str) and _is_date(v)):
-                        problems.error(*ch.loc.at(name), f"deadline 的 {name} 应为日期 YYYY-MM-DD，实际是“{v}”")
-                    if ch.field == "indicator" and not (isinstance(v, str) and TARGET_RE.match(v)):
-                        problems.error(*ch.loc.at(name), f"indicator 的 {name} 应为目标，如 \">= 90\"，实际是“{v}”")
-                if ch.field == "deadline" and (last_deadline_change is None or ch.date >= last_deadline_change.date):
-                    last_deadline_change = ch
-        last_to = last_deadline_change.to if last_deadline_change is not None else None
-        if isinstance(last_to, str) and _is_date(last_to) and (p.deadline is None or date.fromisoformat(last_to) != p.deadline):
-            problems.error(*p.loc.at("deadline"),
-                           f"完成时限 {p.deadline or '（未填）'} 与最近一次变更的 to（{last_to}）不一致：改期时要同时修改 deadline")
+        _changes(problems, p.changes, p.published, "公示日期", p.deadline, p.loc.at("deadline"), "完成时限", today)
 
 
-def _is_date(s: str) -> bool:
-    if not DATE_RE.match(s):
-        return False
-    try:
-        date.fromisoformat(s)
-        return True
-    except ValueError:
-        return False
+def _changes(problems: Problems, changes: tuple[R.Change, ...], since: date, since_zh: str,
+             deadline: date | None, deadline_at: tuple[str, int, str], deadline_zh: str, today: date) -> None:
+    """A record's ``changes``: dated after its publication, not after today, and the latest
+    deadline change agrees with ``deadline`` (from/to are typed and checked by the loader)."""
+    last_deadline_change = None
+    for ch in changes:
+        if ch.date < since:
+            problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 早于{since_zh} {since}：公开前的修改直接改原字段即可")
+        if ch.date > today:
+            problems.error(*ch.loc.at("date"), f"变更日期 {ch.date} 晚于今天（{today}）")
+        if ch.field in ("commitment", "problem"):
+            # An earlier text is shown, rendered, for dates before the change.
+            for side in ("from_", "to"):
+                if isinstance(getattr(ch, side), str):
+                    _markdown(problems, ch.loc.at(side.rstrip("_")), getattr(ch, side))
+        if ch.field == "deadline" and (last_deadline_change is None or ch.date >= last_deadline_change.date):
+            last_deadline_change = ch
+    if last_deadline_change is not None and isinstance(last_deadline_change.to, date) and last_deadline_change.to != deadline:
+        problems.error(*deadline_at,
+                       f"{deadline_zh} {deadline or '（未填）'} 与最近一次变更的 to（{last_deadline_change.to}）不一致：改期时要同时修改 deadline")
 
 
 def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
@@ -227,6 +211,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
         if r.inspection and declared.inspections_complete and r.inspection not in declared.inspections:
             problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{_near(r.inspection, declared.inspections)}")
         _markdown(problems, r.loc.at("problem"), r.problem)
+        _changes(problems, r.changes, r.found, "发现日期", r.deadline, r.loc.at("deadline"), "整改时限", today)
         for u in r.updates:
             if u.date < r.found:
                 problems.error(*u.loc.at("date"), f"进展日期 {u.date} 早于发现日期 {r.found}")
@@ -242,6 +227,10 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             if (c.verified_by is None) != (c.verified_on is None):
                 missing = "verified_on" if c.verified_on is None else "verified_by"
                 problems.error(c.loc.path, c.loc.line, f"{c.loc.key}.{missing}", "验收时 verified_by 和 verified_on 要一起填写")
+            if c.verified_by is not None and _names_unit(c.verified_by, folder.unit):
+                problems.error(*c.loc.at("verified_by"),
+                               f"验收单位“{c.verified_by}”就是本单位：整改不能由自己验收销号。请由督查室、主管部门等"
+                               "本单位以外的验收单位核实后填写 verified_by 和 verified_on；在此之前只填写 date、summary 和 evidence（待验收）")
             if c.verified_on is not None:
                 if c.verified_on < c.date:
                     problems.error(*c.loc.at("verified_on"), f"验收日期 {c.verified_on} 早于销号日期 {c.date}")
@@ -263,6 +252,20 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
                     problems.error(*o.resolution.loc.at("date"), f"答复日期 {o.resolution.date} 晚于今天（{today}）")
                 _markdown(problems, o.resolution.loc.at("summary"), o.resolution.summary)
             _markdown(problems, o.loc.at("summary"), o.summary)
+
+
+def _names_unit(who: str, unit: R.Unit) -> bool:
+    """Whether a ``verified_by`` names the unit itself: its id, full name or short name, ignoring
+    spaces and case (“县发改委”, “发改委” and “fgw” all name 县发展和改革委员会 with short name 发改委)."""
+    def norm(s: str) -> str:
+        return "".join(s.split()).lower()
+
+    w = norm(who)
+    names = {norm(x) for x in (unit.id, unit.name, unit.short_name) if x}
+    if w in names:
+        return True
+    # “县发改委”, “发改委（自查）”: the short name or full name inside the text names the unit too.
+    return any(len(n) >= 2 and n in w for n in names if n != norm(unit.id))
 
 
 def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tuple[str, ...]) -> None:

@@ -69,6 +69,7 @@ RECT_SOURCES = ("自查", "督查", "明察暗访", "电话核实", "群众反�
 INSPECTION_METHODS = ("明察暗访", "现场抽查", "电话核实", "专项督导")
 FINDING_RESULTS = ("合格", "发现问题")
 CHANGE_FIELDS = ("title", "commitment", "deadline", "measures", "indicator", "responsible")
+RECT_CHANGE_FIELDS = ("problem", "measures", "category", "source", "responsible", "deadline")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Site:
     timezone: str = "Asia/Shanghai"
     stale_after_days: int = 45
     closure_notice_days: int = 7
+    backdate_grace_days: int = 7
     unit_categories: tuple[str, ...] = DEFAULT_CATEGORIES
     base_url: str | None = None
     repo_url: str | None = None
@@ -202,11 +204,16 @@ class PledgeIndicator:
 
 @dataclass(frozen=True)
 class Change:
+    """A public change of one field after publication (a pledge's or a rectification's).
+
+    ``from_`` and ``to`` are typed by the loader, once: a ``date`` for ``deadline``, a
+    :class:`Target` for ``indicator``, a tuple of text for ``measures``, text otherwise.
+    """
+
     loc: Loc
     date: date
     field: str
     why: str
-    # from/to hold what the editor wrote; for deadline they are dates, for indicator a Target
     from_: Any = None
     to: Any = None
 
@@ -299,6 +306,7 @@ class Rectification:
     updates: tuple[Update, ...] = ()
     closure: Closure | None = None
     objections: tuple[Objection, ...] = ()
+    changes: tuple[Change, ...] = ()
     unit: str = ""
 
 

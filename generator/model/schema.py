@@ -10,6 +10,7 @@ The same declarations drive three things, so they cannot drift apart:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -227,7 +228,7 @@ class TargetType(Type):
 
 
 class Loose(Type):
-    """A change's from/to: whatever the changed field holds; interpreted by validation."""
+    """A change's from/to as written; :class:`ChangeObj` gives it the changed field's type."""
 
     zh = "随字段而定"
 
@@ -379,6 +380,85 @@ class Obj(Type):
             yield from f.type.paths(p)
 
 
+class ChangeObj(Obj):
+    """A ``changes`` entry: ``from`` and ``to`` converted here, once, to the type of the changed
+    field (a date for ``deadline``, a :class:`~generator.model.records.Target` for ``indicator``,
+    a tuple of text for ``measures``, text otherwise), so that nothing later re-parses them."""
+
+    def __init__(self, fields: list[F], choices: tuple[str, ...], required_both: tuple[str, ...], doc: str = ""):
+        super().__init__(R.Change, fields, doc)
+        self.choices = choices
+        self.required_both = required_both
+
+    def convert(self, node, ctx, key, extra=None):
+        rec = super().convert(node, ctx, key, extra)
+        if rec is BAD or not isinstance(rec, R.Change):
+            return rec
+        typed = {}
+        for attr, name in (("from_", "from"), ("to", "to")):
+            raw = getattr(rec, attr)
+            path, line, sub = rec.loc.at(name)
+            if raw is None:
+                if rec.field in self.required_both:
+                    ctx.error(rec.loc.line, sub, f"变更 {rec.field} 时必须写明 {name}（原来的值和新的值）")
+                typed[attr] = None
+                continue
+            typed[attr] = self._typed(rec.field, raw, ctx, line, sub, name)
+        return dataclasses.replace(rec, **typed)
+
+    @staticmethod
+    def _typed(fname: str, raw: Any, ctx: Ctx, line: int, key: str, name: str) -> Any:
+        if fname == "deadline":
+            text = raw.strip() if isinstance(raw, str) else None
+            try:
+                if text is not None and DATE_RE.match(text):
+                    return date.fromisoformat(text)
+            except ValueError:
+                pass
+            ctx.error(line, key, f"deadline 的 {name} 应为日期 YYYY-MM-DD，实际是“{_plain(raw)}”")
+            return None
+        if fname == "indicator":
+            m = TARGET_RE.match(raw) if isinstance(raw, str) else None
+            if m:
+                return R.Target(m.group(1), float(m.group(2)))
+            ctx.error(line, key, f"indicator 的 {name} 应为目标，如 \">= 90\"，实际是“{_plain(raw)}”")
+            return None
+        if fname == "measures":
+            if isinstance(raw, tuple) and all(isinstance(x, str) for x in raw):
+                return raw
+            if isinstance(raw, str):
+                return (raw,)
+            ctx.error(line, key, f"measures 的 {name} 应为措施的列表（每项另起一行，以“- ”开头）")
+            return None
+        if isinstance(raw, str):
+            return raw
+        ctx.error(line, key, f"{fname} 的 {name} 应为文本，实际是一个{'列表' if isinstance(raw, tuple) else '映射'}")
+        return None
+
+    def json_schema(self):
+        out = super().json_schema()
+        rules = []
+        for fname, t in (("deadline", DATE.json_schema()), ("indicator", TargetType().json_schema()),
+                         ("measures", {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})):
+            if fname not in self.choices:
+                continue
+            then: dict = {"properties": {"from": t, "to": t}}
+            if fname in self.required_both:
+                then["required"] = ["from", "to"]
+            rules.append({"if": {"properties": {"field": {"const": fname}}, "required": ["field"]}, "then": then})
+        if rules:
+            out["allOf"] = rules
+        return out
+
+
+def _plain(raw: Any) -> str:
+    if isinstance(raw, tuple):
+        return "、".join(_plain(x) for x in raw)
+    if isinstance(raw, dict):
+        return "，".join(f"{k}: {_plain(v)}" for k, v in raw.items())
+    return str(raw)
+
+
 def _near(word: str, options) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"（您是不是想写“{close[0]}”？）" if close else ""
@@ -410,6 +490,7 @@ SITE = Obj(R.Site, [
     F("timezone", TEXT, doc="时区，决定“今天”是哪一天，默认 Asia/Shanghai"),
     F("stale_after_days", Int(1, 3650), doc="未完成的承诺超过这么多天没有台账记录，标记为“久未更新”，默认 45"),
     F("closure_notice_days", Int(0, 365), doc="销号经验收后公示的天数，公示期满才算最终销号，默认 7"),
+    F("backdate_grace_days", Int(0, 365), doc="补记宽限天数：与基准版本比较时，新记录的日期最早可以是基准日期之前这么多天，默认 7"),
     F("unit_categories", _list(TEXT, 1),
       doc="单位类别，默认：乡镇政府、综合性部门、审批职能部门、司法执法部门、宣传部门、重点工作专班、其他"),
     F("oversight", OVERSIGHT, True, "群众反映问题的渠道：hotline、email、address、report_url，至少一项"),
@@ -490,13 +571,21 @@ PLEDGE_INDICATOR = Obj(R.PledgeIndicator, [
     F("target", TargetType(), True, "目标，如 \">= 90\""),
 ])
 
-CHANGE = Obj(R.Change, [
-    F("date", DATE, True, "变更日期"),
+CHANGE = ChangeObj([
+    F("date", DATE, True, "变更日期：记录变更的这一天（不能早于基准日期减宽限天数）"),
     F("field", Str(choices=R.CHANGE_FIELDS), True, "变更的字段：title、commitment、deadline、measures、indicator、responsible"),
     F("from", Loose(), doc="原来的值（deadline 和 indicator 必填；indicator 填原目标，如 \">= 90\"）", attr="from_"),
     F("to", Loose(), doc="新的值（deadline 和 indicator 必填）"),
     F("why", TEXT, True, "变更原因，向社会公开"),
-])
+], R.CHANGE_FIELDS, ("deadline", "indicator"), doc="一次公开变更")
+
+RECT_CHANGE = ChangeObj([
+    F("date", DATE, True, "变更日期：记录变更的这一天（不能早于基准日期减宽限天数）"),
+    F("field", Str(choices=R.RECT_CHANGE_FIELDS), True, "变更的字段：problem、measures、category、source、responsible、deadline"),
+    F("from", Loose(), doc="原来的值（deadline 必填）", attr="from_"),
+    F("to", Loose(), doc="新的值（deadline 必填）"),
+    F("why", TEXT, True, "变更原因，向社会公开"),
+], R.RECT_CHANGE_FIELDS, ("deadline",), doc="一次公开变更")
 
 WITHDRAWAL = Obj(R.Withdrawal, [
     F("date", DATE, True, "撤回日期"),
@@ -561,6 +650,7 @@ RECTIFICATION = Obj(R.Rectification, [
     F("updates", _list(UPDATE), doc="整改进展：date、note"),
     F("closure", CLOSURE, doc="销号：date、summary、evidence、verified_by、verified_on"),
     F("objections", _list(OBJECTION), doc="群众对销号的异议：date、summary、resolution"),
+    F("changes", _list(RECT_CHANGE), doc="公开后的每一次变更：date、field、from、to、why；问题描述、措施、类别、来源、责任人和整改时限只能这样改"),
 ], doc="一个问题及其整改")
 
 FINDING = Obj(R.Finding, [

@@ -64,8 +64,8 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
         c = r.closure
         out["rectifications"].append({
             "unit": r.unit, "id": r.id, "campaign": r.campaign, "state": r.state.value, "found": _d(x.found),
-            "source": x.source, "inspection": x.inspection, "category": x.category, "deadline": _d(x.deadline),
-            "responsible": x.responsible, "closed_on": _d(c.date) if c else None,
+            "source": r.source, "inspection": x.inspection, "category": r.category, "deadline": _d(r.deadline),
+            "responsible": r.responsible, "closed_on": _d(c.date) if c else None,
             "verified_by": c.verified_by if r.verified else None,
             "verified_on": _d(c.verified_on) if r.verified else None,
             "notice_until": _d(r.notice_until), "objections_count": len(r.objections),

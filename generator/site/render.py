@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from generator.model import labels
 from generator.model import records as R
 from generator.model import text
 from generator.model.forge import report_query
@@ -24,7 +25,7 @@ from generator.site import charts, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
 from generator.view.events import events as all_events
 
-KIND_ZH = {DutyKind.PLEDGES: "公开承诺", DutyKind.LEDGER: "工作台账", DutyKind.REPORT: "总结报告", DutyKind.PROBLEMS: "问题清单"}
+KIND_ZH = labels.DUTY_KINDS
 DATA_FILES = {
     "units": "单位及其汇总数字", "pledges": "承诺及其状态", "ledger": "工作台账（每条进展一行）",
     "rectifications": "问题整改及其状态", "duties": "各单位各阶段责任及其状态",
@@ -177,9 +178,10 @@ class Renderer:
         self.env.filters["pct"] = _pct
         self.env.filters["num"] = lambda v: "" if v is None else (str(int(v)) if float(v).is_integer() else f"{v:g}")
         self.env.filters["zh_date"] = _zh_date
+        self.env.filters["change_value"] = labels.change_value
         self.env.globals.update(
             PledgeState=PledgeState, RectState=RectState, DutyState=DutyState, DutyKind=DutyKind,
-            KIND_ZH=KIND_ZH, OPEN_PLEDGE=OPEN_PLEDGE, DONE_PLEDGE=DONE_PLEDGE,
+            KIND_ZH=KIND_ZH, PLEDGE_FIELDS=labels.PLEDGE_FIELDS, RECT_FIELDS=labels.RECT_FIELDS, OPEN_PLEDGE=OPEN_PLEDGE, DONE_PLEDGE=DONE_PLEDGE,
             state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)),
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,

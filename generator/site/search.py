@@ -89,8 +89,8 @@ def page_records(pages, view) -> Iterator[tuple[str, str]]:
             u = ctx["unit"].unit
             parts = [u.name, u.short_name or ""]
             for r in view.rects_by_unit.get(u.id, []):
-                parts.append(" ".join(x for x in (r.state.value, r.rect.source, r.rect.category or "",
-                                                  plain(r.rect.problem, 160)) if x))
+                parts.append(" ".join(x for x in (r.state.value, r.source, r.category or "",
+                                                  plain(r.problem, 160)) if x))
             yield "/" + gp.url, _doc(gp.title, parts, kind, u.name, heading="问题整改")
         elif gp.kind == "campaign":
             c = ctx["campaign"]

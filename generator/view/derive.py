@@ -14,7 +14,6 @@ from typing import Any
 
 from generator.model import records as R
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
-from generator.model.schema import TARGET_RE
 
 OPEN_PLEDGE = (PledgeState.OVERDUE, PledgeState.NOT_STARTED, PledgeState.IN_PROGRESS)
 DONE_PLEDGE = (PledgeState.DONE, PledgeState.DONE_LATE)
@@ -65,6 +64,13 @@ class PledgeView:
 class RectView:
     rect: R.Rectification
     state: RectState
+    problem: str  # the values in force on as_of (changes applied backwards)
+    measures: tuple[str, ...]
+    category: str | None
+    source: str
+    responsible: str | None
+    deadline: date
+    changes: tuple[R.Change, ...]  # dated on or before as_of
     updates: tuple[R.Update, ...]
     closure: R.Closure | None  # visible closure (dated on or before as_of)
     verified: bool
@@ -219,24 +225,14 @@ class Derived:
 # ------------------------------------------------------------------------------------------
 
 
-def in_force(p: R.Pledge, name: str, current: Any, as_of: date) -> Any:
-    """The value of a pledge field on ``as_of``: the ``from`` of the earliest later change."""
-    later = [c for c in p.changes if c.field == name and c.date > as_of and c.from_ is not None]
+def in_force(record: Any, name: str, current: Any, as_of: date) -> Any:
+    """The value of a pledge's or rectification's field on ``as_of``: the ``from`` of the earliest
+    change of that field dated after ``as_of``, else the current value.  ``from`` is typed by the
+    loader (a date, a Target, a tuple of text or text), so it is returned as it is."""
+    later = [c for c in record.changes if c.field == name and c.date > as_of and c.from_ is not None]
     if not later:
         return current
-    first = min(later, key=lambda c: c.date)
-    v = first.from_
-    if name == "deadline":
-        try:
-            return date.fromisoformat(v) if isinstance(v, str) else current
-        except ValueError:
-            return current
-    if name == "indicator":
-        m = TARGET_RE.match(v) if isinstance(v, str) else None
-        return R.Target(m.group(1), float(m.group(2))) if m else current
-    if name == "measures":
-        return tuple(str(x) for x in v) if isinstance(v, tuple) else (str(v),)
-    return str(v) if not isinstance(v, (tuple, dict)) else current
+    return min(later, key=lambda c: c.date).from_
 
 
 def pledge_view(p: R.Pledge, entries: list[R.LedgerEntry], as_of: date, stale_after: int) -> PledgeView:
@@ -285,6 +281,7 @@ def pledge_view(p: R.Pledge, entries: list[R.LedgerEntry], as_of: date, stale_af
 
 
 def rect_view(r: R.Rectification, as_of: date, notice_days: int) -> RectView:
+    deadline = in_force(r, "deadline", r.deadline, as_of)
     c = r.closure if r.closure is not None and r.closure.date <= as_of else None
     verified = c is not None and c.verified_on is not None and c.verified_on <= as_of
     objections = tuple(o for o in r.objections if o.date <= as_of)
@@ -294,25 +291,32 @@ def rect_view(r: R.Rectification, as_of: date, notice_days: int) -> RectView:
     elif verified:
         end = c.verified_on + timedelta(days=notice_days)
         if as_of > end:
-            state = RectState.CLOSED_LATE if c.date > r.deadline else RectState.CLOSED
+            state = RectState.CLOSED_LATE if c.date > deadline else RectState.CLOSED
         else:
             state = RectState.NOTICE
             notice_until = end
     elif c is not None:
         state = RectState.AWAITING
-    elif r.deadline < as_of:
+    elif deadline < as_of:
         state = RectState.OVERDUE
     else:
         state = RectState.OPEN
     return RectView(
         rect=r,
         state=state,
+        problem=in_force(r, "problem", r.problem, as_of),
+        measures=in_force(r, "measures", r.measures, as_of),
+        category=in_force(r, "category", r.category, as_of),
+        source=in_force(r, "source", r.source, as_of),
+        responsible=in_force(r, "responsible", r.responsible, as_of),
+        deadline=deadline,
+        changes=tuple(c for c in r.changes if c.date <= as_of),
         updates=tuple(u for u in r.updates if u.date <= as_of),
         closure=c,
         verified=verified,
         notice_until=notice_until,
         objections=objections,
-        days_overdue=(as_of - r.deadline).days if state is RectState.OVERDUE else None,
+        days_overdue=(as_of - deadline).days if state is RectState.OVERDUE else None,
     )
 
 

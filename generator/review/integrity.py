@@ -24,24 +24,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.model import labels
 from generator.model import records as R
 from generator.model.errors import Problem, Problems
 from generator.model.load import Source, load
-from generator.model.records import CHANGE_FIELDS
-from generator.model.schema import TARGET_RE
+from generator.model.records import CHANGE_FIELDS, RECT_CHANGE_FIELDS
 from generator.model.serial import to_json
 from generator.publish.manifest import export_records, norm
+from generator.review import history
 
 
 class IntegrityError(Exception):
     """The earlier state cannot be read (unknown revision, not a git repository, unreadable
     export); the message is Chinese and meant for the person running the command."""
-
-
-FIELD_ZH = {
-    "title": "承诺事项（title）", "commitment": "承诺内容（commitment）", "deadline": "完成时限（deadline）",
-    "measures": "具体措施（measures）", "indicator": "指标（indicator）", "responsible": "责任人（responsible）",
-}
 
 
 # ------------------------------------------------------------------------------------------
@@ -91,6 +86,18 @@ class GitSource(Source):
     @property
     def short(self) -> str:
         return self.commit[:7]
+
+    def day(self, timezone: str | None) -> date:
+        """The commit date of this revision in the site's timezone: the base's own date (contract §3b)."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        res = _git(self.root, "show", "-s", "--format=%ct", self.commit)
+        try:
+            tz = ZoneInfo(timezone or "Asia/Shanghai")
+        except Exception:
+            tz = ZoneInfo("Asia/Shanghai")
+        return datetime.fromtimestamp(int(res.stdout.decode().strip()), tz).date()
 
     def list(self) -> list[str]:
         return sorted(self._blobs)
@@ -266,12 +273,9 @@ def short(value: Any, n: int = 40) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _target(text: Any):
-    m = TARGET_RE.match(text) if isinstance(text, str) else None
-    return (m.group(1), float(m.group(2))) if m else text
-
-
-def _diff_keys(a: dict, b: dict) -> list[str]:
+def changed_keys(a: dict | None, b: dict | None) -> list[str]:
+    """The keys whose values differ between two own-field dicts, in the order they were written."""
+    a, b = a or {}, b or {}
     return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
 
 
@@ -346,7 +350,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             what = f"承诺 {pid} 在 {day} 的台账" + (f"（当天第 {i + 1} 条）" if len(olds) > 1 else "")
             if i < len(news) and i in spare:
                 e = news[i]
-                fields = "、".join(_diff_keys(o.own, new_own[i]))
+                fields = "、".join(changed_keys(o.own, new_own[i]))
                 out.error(e.loc.path, e.loc.line, e.loc.key,
                           f"已公示的{what}被修改了（改动了 {fields}）：台账只增不改。请恢复原来的内容；"
                           "如原记录有误，在 ledger.yaml 末尾追加一条更正台账（写明 correction，说明更正什么、为什么）")
@@ -431,10 +435,16 @@ def _pledge_rules(out: Problems, old: Snapshot, o: Old, p: R.Pledge, today: date
                       f"（date: {ow.get('date')}，why: {short(ow.get('why'))}）；如要重新履行，请另立一项新承诺（用新的 id）")
         elif ow != nw:
             out.error(*p.loc.at("withdrawn"),
-                      f"{name}的撤回记录被修改了（改动了 {'、'.join(_diff_keys(ow, nw))}）：公开撤回后日期和原因都不能改动，"
+                      f"{name}的撤回记录被修改了（改动了 {'、'.join(changed_keys(ow, nw))}）：公开撤回后日期和原因都不能改动，"
                       f"请恢复为 date: {ow.get('date')}，why: {short(ow.get('why'))}")
 
-    # changes: the old entries stay; the new ones are what may explain a changed field
+    _changes_rules(out, old, o, n, p, CHANGE_FIELDS, labels.PLEDGE_FIELDS, name, has_error)
+
+
+def _changes_rules(out: Problems, old: Snapshot, o: Old, n: dict, rec: Any, fields: tuple[str, ...],
+                   zh: dict[str, str], name: str, has_error=lambda _f: False) -> None:
+    """A published record's fields listed under ``changes`` (a pledge's or a rectification's):
+    the old entries stay; a field that differs needs a new entry (with from/to where required)."""
     new_changes = n.get("changes", [])
     if "changes" in o.unknown:
         since = old.export_as_of
@@ -442,50 +452,58 @@ def _pledge_rules(out: Problems, old: Snapshot, o: Old, p: R.Pledge, today: date
     else:
         added, missing = multiset_new(o.own.get("changes", []), new_changes)
         for c in missing:
-            out.error(*p.loc.at("changes"), f"{name}已公示的变更记录（{c.get('date')}，{c.get('field')}：{short(c.get('why'))}）"
-                                            "被删除或修改了：变更记录是公开记录，不能改动。请恢复它；有新的变更请另加一条")
-    for fname in CHANGE_FIELDS:
+            out.error(*rec.loc.at("changes"), f"{name}已公开的变更记录（{c.get('date')}，{c.get('field')}：{short(c.get('why'))}）"
+                                              "被删除或修改了：变更记录是公开记录，不能改动。请恢复它；有新的变更请另加一条")
+    for fname in fields:
         ov, nv = o.own.get(fname), n.get(fname)
         if ov == nv or has_error(fname):
             continue
+        target_moved = True
+        if fname == "indicator":
+            # from/to as the loader typed them and serial wrote them (a target as ">= 90"), so they compare as written
+            ov, nv = (ov or {}).get("target"), (nv or {}).get("target")
+            target_moved = ov != nv
         cands = [i for i in added if new_changes[i].get("field") == fname]
-        label = FIELD_ZH[fname]
+        label = f"{zh.get(fname, fname)}（{fname}）"
         if not cands:
-            detail = "" if fname in ("commitment",) else f"由“{short(ov)}”改为“{short(nv)}”"
-            hint = ""
-            if fname in ("deadline", "indicator"):
-                frm = ov if fname == "deadline" else (ov or {}).get("target")
-                to = nv if fname == "deadline" else (nv or {}).get("target")
-                hint = f"，from: {frm or '原来的值'}，to: {to or '新的值'}"
-            out.error(*p.loc.at(fname),
-                      f"已公示{name}的{label}{detail}，但 changes 中没有这次变更的记录：请在 changes 中添加一条"
-                      f"（date: 变更日期，field: {fname}{hint}，why: 变更原因），公开说明为什么改")
+            detail = "" if fname in ("commitment", "problem") else f"由“{short(ov)}”改为“{short(nv)}”"
+            hint = f"，from: {ov or '原来的值'}，to: {nv or '新的值'}" if fname in ("deadline", "indicator") else ""
+            out.error(*rec.loc.at(fname),
+                      f"已公开{name}的{label}{detail}，但 changes 中没有这次变更的记录：请在 changes 中添加一条"
+                      f"（date: 今天，field: {fname}{hint}，why: 变更原因），公开说明为什么改")
             continue
-        if fname == "deadline":
-            if not any(new_changes[i].get("from") == ov and new_changes[i].get("to") == nv for i in cands):
-                ch = p.changes[cands[-1]]
-                out.error(ch.loc.path, ch.loc.line, ch.loc.key,
-                          f"{name}的完成时限由 {ov or '（无）'} 改为 {nv or '（无）'}，但这条变更记录写的是 from: "
-                          f"{new_changes[cands[-1]].get('from')}，to: {new_changes[cands[-1]].get('to')}："
-                          f"from 应为原时限 {ov or '（无）'}，to 应为新时限 {nv or '（无）'}")
-        elif fname == "indicator":
-            ot, nt = (ov or {}).get("target"), (nv or {}).get("target")
-            if _target(ot) != _target(nt) and not any(
-                    _target(new_changes[i].get("from")) == _target(ot) and _target(new_changes[i].get("to")) == _target(nt)
-                    for i in cands):
-                ch = p.changes[cands[-1]]
-                out.error(ch.loc.path, ch.loc.line, ch.loc.key,
-                          f"{name}的指标目标由“{ot or '（无）'}”改为“{nt or '（无）'}”，但这条变更记录写的是 from: "
-                          f"{new_changes[cands[-1]].get('from')}，to: {new_changes[cands[-1]].get('to')}："
-                          f"from 应为原目标“{ot or '（无）'}”，to 应为新目标“{nt or '（无）'}”")
+        if fname in ("deadline", "indicator") and target_moved and not any(
+                new_changes[i].get("from") == ov and new_changes[i].get("to") == nv for i in cands):
+            ch = rec.changes[cands[-1]]
+            q = (lambda v: v or "（无）") if fname == "deadline" else (lambda v: f"“{v or '（无）'}”")
+            what = "时限" if fname == "deadline" else "目标"
+            out.error(ch.loc.path, ch.loc.line, ch.loc.key,
+                      f"{name}的{zh.get(fname, fname)}由 {q(ov)} 改为 {q(nv)}，但这条变更记录写的是 from: "
+                      f"{new_changes[cands[-1]].get('from')}，to: {new_changes[cands[-1]].get('to')}："
+                      f"from 应为原{what}{' ' if fname == 'deadline' else ''}{q(ov)}，"
+                      f"to 应为新{what}{' ' if fname == 'deadline' else ''}{q(nv)}")
 
 
 def _rect_rules(out: Problems, old: Snapshot, o: Old, r: R.Rectification, today: date) -> None:
     n = own(r)
-    name = f"问题“{r.id}”"
+    name = f"问题“{r.id}”"  # the problem's text itself may be what changed
     if o.own.get("found") != n.get("found"):
         out.error(*r.loc.at("found"), f"已公开{name}的发现日期由 {o.own.get('found')} 改为 {n.get('found')}："
                                       f"发现日期不能改动，请恢复为 {o.own.get('found')}")
+    _changes_rules(out, old, o, n, r, RECT_CHANGE_FIELDS, labels.RECT_FIELDS, name)
+    if "updates" not in o.unknown:
+        olds = [x for x in o.own.get("updates", []) if str(x.get("date", "")) <= today.isoformat()]
+        news = n.get("updates", [])
+        _pairs, lost, spare = match_in_order(olds, news)
+        for i in lost:
+            x = olds[i]
+            k = next((k for k in spare if news[k].get("date") == x.get("date")), None)
+            where = r.updates[k].loc if k is not None and k < len(r.updates) else None
+            path, line, key = (where.path, where.line, where.key) if where else r.loc.at("updates")
+            what = "修改" if where else "删除"
+            out.error(path, line, key,
+                      f"{name}已公开的整改进展（{x.get('date')}：{short(x.get('note'), 30)}）被{what}了：整改进展与台账一样只往后加。"
+                      "请恢复原来的内容；如有错误或补充，在 updates 末尾另加一条，写明更正什么、为什么")
     oc, nc = o.own.get("closure"), n.get("closure")
     if oc is not None and oc.get("date", "") <= today.isoformat():
         if nc is None:
@@ -493,7 +511,7 @@ def _rect_rules(out: Problems, old: Snapshot, o: Old, r: R.Rectification, today:
                       f"{name}已于 {oc.get('date')} 申请销号，销号记录（closure）不能删除：请恢复它；"
                       "如整改不到位，在 updates 中追加说明，由验收单位另行处理")
         elif oc.get("verified_on") and oc.get("verified_on") <= today.isoformat() and oc != nc:
-            changed = "、".join(_diff_keys(oc, nc))
+            changed = "、".join(changed_keys(oc, nc))
             out.error(*r.loc.at("closure"),
                       f"{name}的销号已于 {oc.get('verified_on')} 经 {short(oc.get('verified_by'))} 验收，验收后的销号记录不能修改"
                       f"（改动了 {changed}）：请恢复原来的 closure；有新情况在 updates 中追加说明，群众异议记在 objections 中")
@@ -532,10 +550,27 @@ def rev_label(rev: str, src: GitSource) -> str:
 
 
 def check_against_rev(root: Path | str, rev: str, checked) -> list[Problem]:
-    """Integrity of the checked data against ``data/`` at git revision ``rev`` (``check --base``)."""
+    """Integrity of the checked data against ``data/`` at git revision ``rev`` (``check --base``):
+    nothing published removed or rewritten, and no history rewritten before the reference day
+    (the commit date of ``rev`` in the site's timezone minus ``backdate_grace_days``)."""
     old_ds, src = load_rev(root, rev)
-    snap = snapshot_of_dataset(old_ds, checked.today, rev_label(rev, src))
-    return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
+    label = rev_label(rev, src)
+    snap = snapshot_of_dataset(old_ds, checked.today, label)
+    found = compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
+    base_day = src.day(checked.dataset.site.timezone or old_ds.site.timezone)
+    return _with_history(found, old_ds, checked.dataset, base_day, label, checked.today, checked.problems)
+
+
+def _with_history(found: list[Problem], old_ds: R.Dataset, new_ds: R.Dataset, base_day: date, label: str,
+                  today: date, problems: Iterable[Problem] = ()) -> list[Problem]:
+    """``found`` plus the history rules of :mod:`generator.review.history`; a place that already has an
+    integrity error (a moved ``published`` date, say) is not reported twice."""
+    grace = old_ds.site.backdate_grace_days  # the base's setting: a change cannot widen its own window
+    ref = history.reference_day(base_day, grace)
+    taken = {(p.path, p.line, p.key) for p in found}
+    more = [p for p in history.backdating(old_ds, new_ds, ref, label, base_day, grace, today, problems)
+            if (p.path, p.line, p.key) not in taken]
+    return sorted(found + more)
 
 
 def read_export(path: Path | str) -> dict:
@@ -551,9 +586,31 @@ def read_export(path: Path | str) -> dict:
     return data
 
 
+def compare_with_export(old: dict, new: R.Dataset | dict, today: date | None = None, declared=None,
+                        problems: Iterable[Problem] = ()) -> list[Problem]:
+    """Every integrity and history violation of ``new`` against a published ``gongshi.json`` ``old``:
+    the rules of ``check --base-export`` (and of ``gongshi audit``, step by step along the manifest log).
+
+    ``new`` is the dataset being checked, or a later published ``gongshi.json`` (then ``today`` defaults
+    to its ``as_of``).  The reference day is ``old``'s ``as_of`` minus its ``backdate_grace_days``.
+    """
+    problems = list(problems)
+    if isinstance(new, dict):
+        new_ds = history.dataset_of_export(new)
+        if today is None:
+            today = date.fromisoformat(str(new.get("as_of")))
+    else:
+        new_ds = new
+    if today is None:
+        raise ValueError("today is required when new is a dataset")
+    label = f"已发布的 gongshi.json（{old.get('as_of')}）"
+    snap = snapshot_of_export(old, label)
+    found = compare(snap, new_ds, today, declared, problems)
+    if snap.export_as_of is None:
+        return found
+    return _with_history(found, history.dataset_of_export(old), new_ds, snap.export_as_of, label, today, problems)
+
+
 def check_against_export(path: Path | str, checked) -> list[Problem]:
     """Integrity of the checked data against a published gongshi.json (``check --base-export``)."""
-    data = read_export(path)
-    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）")
-    return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
-
+    return compare_with_export(read_export(path), checked.dataset, checked.today, checked.declared, checked.problems)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from gitfixture import commit, git, line_of, repo
-from helpers import LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, cli, find, make_project, replace
+from helpers import LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, SITE, cli, find, make_project, replace
 
 from generator.model.errors import Problem
 from generator.publish.export import gongshi_json
@@ -40,6 +40,8 @@ WITHDRAW_EXTRA = """\
     date: 2025-12-10
     why: 咨询并入 12345 热线，不再单设专线。
 """
+# A base whose grace window reaches back a year, for tests about other rules than the dates.
+GRACE_YEAR = {"data/site.yaml": SITE + "backdate_grace_days: 365\n"}
 LATER = EXTRA.replace("id: zixun", "id: jihua").replace("published: 2025-02-01", "published: 2026-03-01")
 
 
@@ -74,7 +76,7 @@ def test_nothing_changed_and_pure_additions_pass(tmp_path):
     root = repo(tmp_path)
     commit(root)
     clean(root)
-    (root / PLEDGES).write_text(PLEDGES_FGW + EXTRA, encoding="utf-8")
+    (root / PLEDGES).write_text(PLEDGES_FGW + EXTRA.replace("published: 2025-02-01", "published: 2025-12-15"), encoding="utf-8")
     (root / LEDGER).write_text(LEDGER_FGW + "- date: 2025-12-20\n  pledge: zixun\n  progress: 50\n  note: 专线开通。\n",
                                encoding="utf-8")
     commit(root)
@@ -163,14 +165,14 @@ def test_removed_ledger_entry_fails(tmp_path):
 def test_a_correcting_entry_is_the_allowed_way(tmp_path):
     root = repo(tmp_path)
     (root / LEDGER).write_text(LEDGER_FGW + (
-        "- date: 2025-03-20\n  pledge: wangban\n  progress: 90\n  note: 复核发现 2 项事项未上线。\n"
+        "- date: 2025-12-20\n  pledge: wangban\n  progress: 90\n  note: 复核发现 2 项事项未上线。\n"
         "  correction: 3 月 10 日的记录把试运行事项算作上线，实际完成 90%。\n"), encoding="utf-8")
     commit(root)
     clean(root)
 
 
 def test_entries_are_known_by_pledge_date_and_order_not_by_file_position(tmp_path):
-    root = repo(tmp_path)
+    root = repo(tmp_path, GRACE_YEAR)  # this test is about matching entries, not about their dates
     # A new entry written at the top of the file, and a second one on an existing day after the first.
     top = "- date: 2025-01-20\n  pledge: wangban\n  progress: 10\n  note: 启动。\n"
     same_day = "- date: 2025-03-10\n  pledge: wangban\n  progress: 100\n  note: 补充：验收通过。\n"
@@ -258,7 +260,7 @@ def test_moved_deadline_without_a_changes_entry_fails(tmp_path):
 
 
 def _deadline_change(frm: str, to: str = "2025-09-30") -> str:
-    return (f"  changes:\n    - date: 2025-06-20\n      field: deadline\n      from: {frm}\n      to: {to}\n"
+    return (f"  changes:\n    - date: 2025-12-02\n      field: deadline\n      from: {frm}\n      to: {to}\n"
             "      why: 省平台接口延期上线。\n")
 
 
@@ -267,7 +269,7 @@ def test_moved_deadline_with_wrong_from_fails_at_the_change(tmp_path):
     edit(root, PLEDGES, "deadline: 2025-06-30", "deadline: 2025-09-30")
     edit(root, PLEDGES, "- id: zoufang", _deadline_change("2025-05-31") + "- id: zoufang")
     commit(root)
-    line = line_of(root, PLEDGES, "- date: 2025-06-20")
+    line = line_of(root, PLEDGES, "- date: 2025-12-02")
     p = one(violations(root), PLEDGES, line, "pledges[0].changes[0]", "from 应为原时限 2025-06-30")
     assert "to 应为新时限 2025-09-30" in p.message
 
@@ -377,7 +379,7 @@ def test_verified_closure_is_frozen(tmp_path):
 def test_unverified_closure_may_be_completed_and_verified(tmp_path):
     root = repo(tmp_path, {RECTS: UNVERIFIED})
     edit(root, RECTS, "summary: 已整改到位。", "summary: 已整改到位，培训 30 人次。")
-    edit(root, RECTS, "      - evidence/qingdan.pdf\n", "      - evidence/qingdan.pdf\n    verified_by: 县督查室\n    verified_on: 2025-04-25\n")
+    edit(root, RECTS, "      - evidence/qingdan.pdf\n", "      - evidence/qingdan.pdf\n    verified_by: 县督查室\n    verified_on: 2025-12-05\n")
     commit(root)
     clean(root)
 
@@ -409,8 +411,8 @@ def test_edited_resolution_fails(tmp_path):
 def test_objections_and_resolutions_may_be_added(tmp_path):
     base = RECTS_FGW.replace("      resolution:\n        date: 2025-05-05\n        summary: 已复核，整改到位。\n", "")
     root = repo(tmp_path, {RECTS: base})
-    (root / RECTS).write_text(RECTS_FGW + (
-        "    - date: 2025-05-10\n      summary: 又有群众反映排队时间长。\n"), encoding="utf-8")
+    (root / RECTS).write_text(RECTS_FGW.replace("date: 2025-05-05", "date: 2025-12-05") + (
+        "    - date: 2025-12-10\n      summary: 又有群众反映排队时间长。\n"), encoding="utf-8")
     commit(root)
     clean(root)
 

@@ -227,7 +227,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             if (c.verified_by is None) != (c.verified_on is None):
                 missing = "verified_on" if c.verified_on is None else "verified_by"
                 problems.error(c.loc.path, c.loc.line, f"{c.loc.key}.{missing}", "验收时 verified_by 和 verified_on 要一起填写")
-            if c.verified_by is not None and _names_unit(c.verified_by, folder.unit):
+            if c.verified_by is not None and names_unit(c.verified_by, folder.unit):
                 problems.error(*c.loc.at("verified_by"),
                                f"验收单位“{c.verified_by}”就是本单位：整改不能由自己验收销号。请由督查室、主管部门等"
                                "本单位以外的验收单位核实后填写 verified_by 和 verified_on；在此之前只填写 date、summary 和 evidence（待验收）")
@@ -254,7 +254,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             _markdown(problems, o.loc.at("summary"), o.summary)
 
 
-def _names_unit(who: str, unit: R.Unit) -> bool:
+def names_unit(who: str, unit: R.Unit) -> bool:
     """Whether a ``verified_by`` names the unit itself: its id, full name or short name, ignoring
     spaces and case (“县发改委”, “发改委” and “fgw” all name 县发展和改革委员会 with short name 发改委)."""
     def norm(s: str) -> str:

@@ -474,6 +474,18 @@ def _dated(ds: R.Dataset, rec: Record) -> list[Dated]:
     return out
 
 
+def new_dated(old_ds: R.Dataset, new_ds: R.Dataset, old: Record | None = None, new: Record | None = None) -> list[Dated]:
+    """The dated things of ``new_ds`` that ``old_ds`` does not have (by content), in file order."""
+    have = _multiset(_dated(old_ds, old or Record(old_ds)))
+    out = []
+    for item in _dated(new_ds, new or Record(new_ds)):
+        if have.get(item.ident, 0) > 0:
+            have[item.ident] -= 1
+        else:
+            out.append(item)
+    return out
+
+
 def _multiset(items: Iterable[Dated]) -> dict[tuple, int]:
     out: dict[tuple, int] = defaultdict(int)
     for x in items:
@@ -605,22 +617,23 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
     explained: set[tuple[str, Any]] = set()
 
     # 1. new dated things before the reference day
-    have = _multiset(_dated(old_ds, old))
-    for item in _dated(new_ds, new):
-        if have.get(item.ident, 0) > 0:
-            have[item.ident] -= 1
-            continue
+    for item in new_dated(old_ds, new_ds, old, new):
         if item.day >= ref or item.where[0] in bad_files:
             continue
         days = (ref - item.day).days
-        effects = []
+        effects, again = [], False
         for kind, key in item.affects:
+            if (kind, key) in explained:
+                again = again or first_rewrite(old, new, kind, key, ref) is not None
+                continue
             rw = first_rewrite(old, new, kind, key, ref)
-            if rw is not None and (kind, key) not in explained:
+            if rw is not None:
                 effects.append(describe(rw, new_ds))
                 explained.add((kind, key))
         if effects:
             effect = "这会改写网站过去显示的内容：" + "；".join(effects[:3]) + ("等" if len(effects) > 3 else "")
+        elif again:
+            effect = "它和同一记录上面那条倒签的日期一起改写了网站过去显示的状态"
         else:
             effect = f"这会让网站在 {item.day} 到 {ref} 之间凭空多出一条当时并没有公开的记录"
         out.error(*item.where, f"{item.what} 早于基准日 {ref} {days} 天。{effect}。已经公开的历史不能倒签改写："

@@ -558,7 +558,7 @@ def check_against_rev(root: Path | str, rev: str, checked) -> list[Problem]:
     snap = snapshot_of_dataset(old_ds, checked.today, label)
     found = compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
     base_day = src.day(checked.dataset.site.timezone or old_ds.site.timezone)
-    return _with_history(found, old_ds, checked.dataset, base_day, label, checked.today, checked.problems)
+    return _with_history(found, old_ds, checked.dataset, base_day, f"基准版本（{src.short}）", checked.today, checked.problems)
 
 
 def _with_history(found: list[Problem], old_ds: R.Dataset, new_ds: R.Dataset, base_day: date, label: str,
@@ -567,9 +567,9 @@ def _with_history(found: list[Problem], old_ds: R.Dataset, new_ds: R.Dataset, ba
     integrity error (a moved ``published`` date, say) is not reported twice."""
     grace = old_ds.site.backdate_grace_days  # the base's setting: a change cannot widen its own window
     ref = history.reference_day(base_day, grace)
-    taken = {(p.path, p.line, p.key) for p in found}
+    taken = {(p.path, p.line) for p in found}
     more = [p for p in history.backdating(old_ds, new_ds, ref, label, base_day, grace, today, problems)
-            if (p.path, p.line, p.key) not in taken]
+            if (p.path, p.line) not in taken or not p.line]
     return sorted(found + more)
 
 

@@ -1,11 +1,13 @@
 """``gongshi diff BASE [HEAD]``: what a change does to the public record, in Markdown for reviewers.
 
 Both sides are read with the loader (BASE from git, HEAD from git or the working tree) and held
-as own-field snapshots (:mod:`generator.review.integrity`); the output lists, per unit, new, changed and
-withdrawn pledges (moved deadlines with old → new and the reason), new ledger entries, closures,
-verifications and objections, then new inspections and evaluations, with every integrity
-violation at the top.  Text written by editors is escaped, so it cannot break a table or
-inject markup into the pull request's summary.
+as own-field snapshots (:mod:`generator.review.integrity`).  The output is ordered by risk: files
+that do not parse; integrity violations (:mod:`generator.review.integrity` and
+:mod:`generator.review.history`); a section 需要重点审查 (backdated dates, moved deadlines with the
+state they change, withdrawn overdue pledges, self-verification and closures verified in the same
+change, changes touching several units, changes to the office's files); then each unit's changes,
+each with its own date.  Text written by editors is escaped, so it cannot break a table or inject
+markup into the pull request's summary.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator.check.validate import names_unit
+from generator.model import labels
 from generator.model import records as R
 from generator.model.load import Source
+from generator.review import history
 from generator.review.integrity import (
     GitSource,
     IntegrityError,
     Old,
     Snapshot,
+    _git,
+    _with_history,
+    changed_keys,
     compare,
     load_rev,
     match_in_order,
@@ -55,15 +63,11 @@ def _val(v: Any, limit: int = 60) -> str:
     return md(v, limit)
 
 
-PLEDGE_FIELDS = {
-    "title": "承诺事项", "commitment": "承诺内容", "measures": "具体措施", "deadline": "完成时限",
-    "indicator": "指标", "responsible": "责任人", "published": "公示日期", "beneficiaries": "服务对象",
-    "tags": "标签", "campaign": "所属活动",
-}
-RECT_FIELDS = {
-    "problem": "问题描述", "measures": "整改措施", "deadline": "整改时限", "responsible": "责任人",
-    "category": "问题类别", "source": "问题来源", "inspection": "督查", "campaign": "所属活动", "found": "发现日期",
-}
+# The fields each kind of change lists, in this order, with the one set of Chinese labels.
+PLEDGE_FIELDS = {k: labels.PLEDGE_FIELDS[k] for k in (
+    "title", "commitment", "measures", "deadline", "indicator", "responsible", "published", "beneficiaries", "tags", "campaign")}
+RECT_FIELDS = {k: labels.RECT_FIELDS[k] for k in (
+    "problem", "measures", "deadline", "responsible", "category", "source", "inspection", "campaign", "found")}
 
 
 class Unit:
@@ -93,8 +97,9 @@ def _reasons(o: Old | None, n: dict, fname: str) -> str:
     old_changes = o.own.get("changes", []) if o is not None else []
     new_changes = n.get("changes", [])
     added, _ = multiset_new(old_changes, new_changes)
-    whys = [new_changes[i].get("why") for i in added if new_changes[i].get("field") == fname]
-    return "；原因：" + "；".join(md(w, 120) for w in whys) if whys else "；⚠️ 没有说明原因（changes 中没有这次变更的记录）"
+    whys = [f"{new_changes[i].get('date')} 变更，原因：{md(new_changes[i].get('why'), 120)}"
+            for i in added if new_changes[i].get("field") == fname]
+    return "；" + "；".join(whys) if whys else "；⚠️ 没有说明原因（changes 中没有这次变更的记录）"
 
 
 def _pledges(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
@@ -141,7 +146,7 @@ def _pledges(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
                 moved = "推迟" if d is not None and d > 0 else "提前" if d is not None and d < 0 else "改为"
                 by = f"（{moved} {abs(d)} 天）" if d else ""
                 items.append(f"⏰ **完成时限{moved}**：{a or '（无）'} → **{b or '（无）'}**{by}{_reasons(o, n, fname)}")
-            elif fname in ("title", "commitment", "measures", "indicator", "responsible"):
+            elif fname in R.CHANGE_FIELDS:
                 items.append(f"{label}：{_val(a)} → **{_val(b)}**{_reasons(o, n, fname)}")
             else:
                 items.append(f"{label}：{_val(a)} → **{_val(b)}**")
@@ -200,7 +205,16 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
         else:
             for fname, label in RECT_FIELDS.items():
                 a, b = o.own.get(fname), n.get(fname)
-                if a != b:
+                if a == b:
+                    continue
+                if fname == "deadline":
+                    d = _days(a, b)
+                    moved = "推迟" if d is not None and d > 0 else "提前" if d is not None and d < 0 else "改为"
+                    by = f"（{moved} {abs(d)} 天）" if d else ""
+                    items.append(f"⏰ **整改时限{moved}**：{a} → **{b}**{by}{_reasons(o, n, fname)}")
+                elif fname in R.RECT_CHANGE_FIELDS:
+                    items.append(f"{label}：{_val(a)} → **{_val(b)}**{_reasons(o, n, fname)}")
+                else:
                     items.append(f"{label}：{_val(a)} → **{_val(b)}**")
             added, _ = multiset_new(o.own.get("updates", []), n.get("updates", []))
             for i in added:
@@ -216,7 +230,8 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             if changed:
                 items.append(f"销号申请修改了 {'、'.join(changed)}")
         if nc.get("verified_on") and not oc.get("verified_on"):
-            items.append(f"✅ **验收销号** {nc.get('verified_on')}，验收：{md(nc.get('verified_by'))}")
+            items.append(f"✅ **验收销号** {nc.get('verified_on')}，验收：{md(nc.get('verified_by'))}"
+                         + ("（⚠️ 与销号申请在同一次修改中加入，见上方重点审查）" if not oc else ""))
         olds = o.own.get("objections", []) if o else []
         news = n.get("objections", [])
         core = lambda x: (x.get("date"), x.get("summary"))  # noqa: E731
@@ -236,26 +251,117 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             u.counts["rects"] += 1
 
 
-def _own_changes(a: dict | None, b: dict | None) -> list[str]:
-    a, b = a or {}, b or {}
-    return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+def _where(p) -> str:
+    return f"`{md(p.path)}{':' + str(p.line) if p.line else ''}`"
+
+
+def _problem_line(p) -> str:
+    return f"- {_where(p)} {md(p.key + '：' if p.key else '')}{md(p.message)}"
+
+
+OFFICE_FILES = ("data/site.yaml", "data/campaigns/", "data/inspections/", "data/evaluations/", ".github/CODEOWNERS",
+                "CODEOWNERS", "docs/CODEOWNERS", ".gitea/CODEOWNERS", ".forgejo/CODEOWNERS", ".github/workflows/",
+                ".forgejo/workflows/", ".gitea/workflows/", ".gitlab-ci.yml", ".ci/")
+
+
+def changed_files(root: Path, base: str, head: str | None) -> list[str]:
+    """Paths that differ between ``base`` and ``head`` (None: the working tree, untracked files included)."""
+    args = ["diff", "--name-only", "-z", "--no-renames", base] + ([head] if head else []) + ["--"]
+    res = _git(root, *args)
+    names = {n for n in res.stdout.decode("utf-8", "surrogateescape").split("\0") if n} if res.returncode == 0 else set()
+    if head is None:
+        res = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+        if res.returncode == 0:
+            names |= {n for n in res.stdout.decode("utf-8", "surrogateescape").split("\0") if n}
+    return sorted(names)
+
+
+def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, today: date, base_day: date | None,
+          ref: date | None, files: list[str]) -> list[str]:
+    """The lines of 需要重点审查: what a reviewer must look at first, each with its date."""
+    out: list[str] = []
+    o_rec, n_rec = history.Record(old_ds), history.Record(new_ds)
+    if base_day is not None and ref is not None:
+        for item in history.new_dated(old_ds, new_ds, o_rec, n_rec):
+            if item.day < base_day:
+                days = (base_day - item.day).days
+                beyond = "，**超出补记宽限，不能合并**（见上方完整性问题）" if item.day < ref else f"，在补记宽限内（最早 {ref}）"
+                out.append(f"📅 **早于基准日期的记录** {_where(_P(*item.where))} {md(item.what)}：比基准日期 {base_day} 早 "
+                           f"**{days} 天**{beyond}")
+
+    def state(rec: history.Record, kind: str, key) -> str:
+        s = rec.pledge_state(key, today) if kind == "pledge" else rec.rect_state(key, today)
+        return "不显示" if s is None else s[0]
+
+    for kind, olds, news, zh in (("pledge", old.pledges, new.pledges, "完成时限"),
+                                 ("rect", old.rectifications, new.rectifications, "整改时限")):
+        for key in sorted(olds.keys() & news.keys()):
+            a, b = olds[key].own.get("deadline"), news[key].own.get("deadline")
+            if a == b:
+                continue
+            name = f"承诺“{md(news[key].own.get('title'), 40)}”" if kind == "pledge" else f"问题 `{md(key[1])}`"
+            sa, sb = state(o_rec, kind, key), state(n_rec, kind, key)
+            effect = f"今天的状态由 **{sa}** 变为 **{sb}**" if sa != sb else f"今天的状态不变（{sa}）"
+            out.append(f"⏰ **{zh}变动** {name}（`{md(key[0])}`）：{a or '（无）'} → **{b or '（无）'}**，{effect}")
+
+    for key in sorted(old.pledges.keys() & new.pledges.keys()):
+        ow, nw = old.pledges[key].own.get("withdrawn"), new.pledges[key].own.get("withdrawn")
+        if nw and not ow:
+            v = o_rec.pledge_view(key, today)
+            if v is not None and v.state.value == "逾期":
+                out.append(f"🚫 **撤回逾期承诺** “{md(new.pledges[key].own.get('title'), 40)}”（`{md(key[0])}/{md(key[1])}`）："
+                           f"{nw.get('date')} 撤回，撤回前已逾期 {v.days_overdue} 天；原因：{md(nw.get('why'), 120)}")
+
+    for uid, f in new_ds.units.items():
+        for r in f.rectifications:
+            c = r.closure
+            if c is None or c.verified_on is None:
+                continue
+            o = old.rectifications.get((uid, r.id))
+            oc = (o.own.get("closure") if o else None) or {}
+            if names_unit(c.verified_by or "", f.unit):
+                out.append(f"🙈 **自己验收自己** 问题 `{md(r.id)}`（`{md(uid)}`）：验收单位“{md(c.verified_by)}”就是本单位"
+                           f"（{c.verified_on} 验收）")
+            if not oc:
+                out.append(f"⚡ **销号和验收同时加入** 问题 `{md(r.id)}`（`{md(uid)}`）：{c.date} 申请销号，{c.verified_on} 由 "
+                           f"{md(c.verified_by)} 验收，两者在这一次修改中一起写入：请向验收单位核实确实验收过")
+
+    units = sorted({p.split("/")[2] for p in files if p.startswith("data/units/") and p.count("/") >= 3})
+    if len(units) > 1:
+        out.append(f"👥 **涉及 {len(units)} 个单位的文件夹**：{md('、'.join(units))}（一个单位的修改通常只改它自己的文件夹）")
+    office = [p for p in files if any(p == x or (x.endswith("/") and p.startswith(x)) for x in OFFICE_FILES)]
+    if office:
+        out.append(f"🏛️ **改动了督查办的文件**：{'、'.join(f'`{md(p)}`' for p in office)}")
+    return out
+
+
+class _P:
+    def __init__(self, path: str, line: int, key: str):
+        self.path, self.line, self.key = path, line, key
 
 
 def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, violations, errors, today: date,
-           base_label: str, head_label: str) -> str:
+           base_label: str, head_label: str, risk_lines: list[str] | None = None) -> str:
     out = [f"## 公开记录变更：{base_label} → {head_label}", ""]
+    unreadable = [p for p in errors if not p.key]
+    if unreadable:
+        out += [f"### ❌ 有 {len(unreadable)} 个文件无法读取", "",
+                "这些文件里的记录没有参加比较，下面的内容不完整，也不能判断有没有删除或改写已公开的记录。请先改正：", ""]
+        out += [_problem_line(p) for p in unreadable[:20]]
+        out.append("")
     if violations:
         out += [f"### ⛔ 完整性问题（{len(violations)} 个）", "",
                 "这次修改删除或改写了已经公开的记录，合并前必须改正（做法见编辑指南《提交、审核与发布》）：", ""]
-        out += [f"- `{md(p.path)}{':' + str(p.line) if p.line else ''}` {md(p.key + '：' if p.key else '')}{md(p.message)}"
-                for p in violations]
+        out += [_problem_line(p) for p in violations]
         out.append("")
-    else:
+    elif not errors:
         out += ["✅ 没有发现删除或改写已公开记录的情况。", ""]
-    if errors:
-        out += [f"### ❌ 数据检查发现 {len(errors)} 个错误", "", "运行 `gongshi check` 查看全部；前几个：", ""]
-        out += [f"- `{md(p.path)}{':' + str(p.line) if p.line else ''}` {md(p.key + '：' if p.key else '')}{md(p.message)}"
-                for p in errors[:10]]
+    if risk_lines:
+        out += [f"### 🔍 需要重点审查（{len(risk_lines)} 项）", ""] + [f"- {x}" for x in risk_lines] + [""]
+    others = [p for p in errors if p.key]
+    if others:
+        out += [f"### ❌ 数据检查发现 {len(others)} 个错误", "", "运行 `gongshi check` 查看全部；前几个：", ""]
+        out += [_problem_line(p) for p in others[:10]]
         out.append("")
 
     uids = sorted(set(old.units) | set(new.units))
@@ -269,7 +375,7 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
         elif n is None:
             u.info.append("⚠️ 单位被删除（见上方完整性问题）")
         else:
-            for k in _own_changes(o.own, n.own):
+            for k in changed_keys(o.own, n.own):
                 u.info.append(f"单位信息 {md(k)}：{_val(o.own.get(k))} → **{_val(n.own.get(k))}**")
         _pledges(u, old, new, today)
         _ledger(u, old, new)
@@ -289,9 +395,9 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
             insp_lines.append(f"  - {md(names.get(fd.unit, fd.unit))}（`{md(fd.unit)}`）：{md(fd.result)}"
                               f"{'：' + md(fd.note, 120) if fd.note else ''}{rect}")
     for iid in sorted(set(old.inspections) & set(new.inspections)):
-        ch = _own_changes(old.inspections[iid].own, new.inspections[iid].own)
-        if ch:
-            insp_lines.append(f"- 督查 **{md(iid)}** 修改了 {md('、'.join(ch))}")
+        a_own, b_own = old.inspections[iid].own, new.inspections[iid].own
+        for k in changed_keys(a_own, b_own):
+            insp_lines.append(f"- ✏️ 督查 **{md(iid)}**（{md(b_own.get('date'))}）修改了 {md(k)}：{_val(a_own.get(k))} → **{_val(b_own.get(k))}**")
     eval_lines = []
     for cid in sorted(set(old.evaluations) | set(new.evaluations)):
         a, b = old.evaluations.get(cid), new.evaluations.get(cid)
@@ -300,7 +406,7 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
         elif b is None and a is not None:
             eval_lines.append(f"- 活动 `{md(cid)}` 的考核评比结果被删除")
         elif a is not None and b is not None and a.own != b.own:
-            eval_lines.append(f"- 活动 `{md(cid)}` 的考核评比结果修改了 {md('、'.join(_own_changes(a.own, b.own)))}")
+            eval_lines.append(f"- 活动 `{md(cid)}` 的考核评比结果修改了 {md('、'.join(changed_keys(a.own, b.own)))}")
     other = []
     for cid in sorted(set(old_ds.campaigns) | set(new_ds.campaigns)):
         a, b = old_ds.campaigns.get(cid), new_ds.campaigns.get(cid)
@@ -309,15 +415,16 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
         elif b is None and a is not None:
             other.append(f"- 活动 `{md(cid)}` 被删除")
         elif a is not None and b is not None:
-            ch = _own_changes(own(a), own(b))
+            ch = changed_keys(own(a), own(b))
             if ch:
                 other.append(f"- 活动 `{md(cid)}`（{md(b.title)}）修改了 {md('、'.join(ch))}")
-    site_changes = _own_changes(own(old_ds.site), own(new_ds.site))
+    site_changes = changed_keys(own(old_ds.site), own(new_ds.site))
     if site_changes:
         other.append(f"- 网站设置 `data/site.yaml` 修改了 {md('、'.join(site_changes))}")
 
     if not units and not insp_lines and not eval_lines and not other:
-        out += ["这次修改没有改动公开记录。", ""]
+        if not errors:
+            out += ["这次修改没有改动公开记录。", ""]
         return "\n".join(out)
 
     if units:
@@ -369,8 +476,13 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     base_label = rev_label(md(base), base_src)
     old = snapshot_of_dataset(old_ds, today, base_label)
     new = snapshot_of_dataset(res.dataset, today, head_label)
+    base_day = base_src.day(res.dataset.site.timezone or old_ds.site.timezone)
+    ref = history.reference_day(base_day, old_ds.site.backdate_grace_days)
     violations = compare(old, res.dataset, today, res.declared, res.problems)
-    return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label) + "\n"
+    violations = _with_history(violations, old_ds, res.dataset, base_day, f"基准版本（{base_src.short}）", today, res.problems)
+    files = changed_files(root, base_src.commit, head and src.commit)  # type: ignore[union-attr]
+    risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files)
+    return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label, risk_lines) + "\n"
 
 
 def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None) -> int:

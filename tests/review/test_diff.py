@@ -98,9 +98,9 @@ def _golden(name: str, text: str) -> None:
 def test_diff_of_a_realistic_change_matches_the_golden_file(tmp_path):
     root = repo(tmp_path, BASE)
     _head(root)
-    rc, out, err = cli(root, "diff", "HEAD")
-    assert rc == 0, err
-    text = _normalise(out)
+    rc, out, err = cli(root, "diff", "HEAD")  # the command works; the golden text is pinned to a fixed today
+    assert rc == 0 and "## 公开记录变更" in out, err
+    text = _normalise(review_markdown(root, "HEAD", None, today=date(2025, 12, 31)))
     _golden("diff_review.md", text)
 
     # What the reviewer must see, whatever the wording around it.

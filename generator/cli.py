@@ -6,10 +6,11 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from generator.model import schema
-from generator.model.errors import Level, format_problems
+from generator.model.errors import Level, Problem, format_problems
 from generator.model.forge import Forge
 from generator.review.integrity import IntegrityError
 from generator.view.pipeline import AsOfError, check, parse_as_of
@@ -27,44 +28,83 @@ def _fmt(args) -> str:
     return "text"
 
 
+def _inside(root: Path, p: Problem) -> Problem:
+    """The problem with its line inside its file: GitHub drops an annotation whose line the file does not
+    have.  Line 0 (the file as a whole) stays a file annotation."""
+    if p.line <= 0:
+        return p
+    try:
+        n = (root / p.path).read_bytes().count(b"\n") + 1
+    except OSError:
+        n = 1  # a deleted file or a folder: its first line
+    line = min(p.line, n)
+    return p if line == p.line else replace(p, line=line)
+
+
+def _annotations(root: Path, first: list[Problem], rest: list[Problem], touched: set[str] | None) -> tuple[list[str], list[Problem]]:
+    """GitHub annotations, the real cause first: integrity and history problems, then errors, then warnings;
+    only for the files the pull request touches (``touched``; None: every file).  GitHub shows ten
+    annotations of each kind per step, so other units' 久未更新 warnings must not use them up.
+    Returns (annotation lines, problems left for the plain log)."""
+    ordered = first + [p for p in rest if p.level is Level.ERROR] + [p for p in rest if p.level is not Level.ERROR]
+    shown, left = [], []
+    for p in ordered:
+        if touched is None or p.path in touched or any(t.startswith(p.path.rstrip("/") + "/") for t in touched):
+            shown.append(_inside(root, p).github())
+        else:
+            left.append(p)
+    return shown, left
+
+
 def cmd_check(args) -> int:
     as_of = parse_as_of(args.as_of)
-    base_problems = []
+    base_problems: list[Problem] = []
     res = check(_root(args), as_of)
     problems = list(res.problems)
+    touched: set[str] | None = None
     if args.base or args.base_export:
         from generator.review.integrity import check_against_export, check_against_rev
 
         if args.base:
+            from generator.review.reviewdiff import changed_files
+
             base_problems = check_against_rev(_root(args), args.base, res)
+            touched = set(changed_files(_root(args), args.base, None))
         if args.base_export:
             base_problems += check_against_export(Path(args.base_export), res)
-        problems = sorted(problems + base_problems)
     if args.strict:
-        problems = [p if p.level is Level.ERROR else type(p)(p.path, p.line, p.key, p.message, Level.ERROR) for p in problems]
-    errors = [p for p in problems if p.level is Level.ERROR]
+        problems = [p if p.level is Level.ERROR else replace(p, level=Level.ERROR) for p in problems]
+    # Integrity and history first: a clerk reads the real cause before any knock-on error or warning.
+    base_problems = sorted(base_problems)
+    errors = [p for p in base_problems + problems if p.level is Level.ERROR]
     fmt = _fmt(args)
-    out = format_problems(problems, fmt)
     if fmt in ("json", "gitlab"):
-        print(out)
-    else:
+        print(format_problems(base_problems + problems, fmt))
+        return EXIT_DATA if errors else EXIT_OK
+    github = fmt == "github" or (fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true")
+    if fmt == "text":
+        out = format_problems(base_problems + problems, "text")
         if out:
             print(out)
-        if fmt == "text" and os.environ.get("GITHUB_ACTIONS") == "true" and problems:
-            # Annotations on the pull request's files, as well as the plain log.
-            print(format_problems(problems, "github"))
-        if fmt == "text":
-            n_warn = len(problems) - len(errors)
-            ds = res.dataset
-            n_p = sum(len(f.pledges) for f in ds.units.values())
-            n_l = sum(len(f.ledger) for f in ds.units.values())
-            n_r = sum(len(f.rectifications) for f in ds.units.values())
-            summary = (f"检查了 {len(ds.units)} 个单位、{n_p} 项承诺、{n_l} 条台账、{n_r} 个问题"
-                       f"（视图日期 {res.derived.as_of}）：")
-            if errors:
-                print(f"{summary}{len(errors)} 个错误，{n_warn} 个警告。请按上面的提示修改后再提交。", file=sys.stderr)
-            else:
-                print(f"{summary}没有错误，{n_warn} 个警告。", file=sys.stderr)
+    if github and (base_problems or problems):
+        shown, left = _annotations(_root(args), base_problems, problems, touched)
+        if shown:
+            print("\n".join(shown))
+        if fmt == "github" and left:
+            print(f"以下 {len(left)} 个问题不在这次修改的文件中（多为其他单位的久未更新提醒），只列在日志里：")
+            print(format_problems(left, "text"))
+    if fmt == "text":
+        n_warn = len(base_problems) + len(problems) - len(errors)
+        ds = res.dataset
+        n_p = sum(len(f.pledges) for f in ds.units.values())
+        n_l = sum(len(f.ledger) for f in ds.units.values())
+        n_r = sum(len(f.rectifications) for f in ds.units.values())
+        summary = (f"检查了 {len(ds.units)} 个单位、{n_p} 项承诺、{n_l} 条台账、{n_r} 个问题"
+                   f"（视图日期 {res.derived.as_of}）：")
+        if errors:
+            print(f"{summary}{len(errors)} 个错误，{n_warn} 个警告。请按上面的提示修改后再提交。", file=sys.stderr)
+        else:
+            print(f"{summary}没有错误，{n_warn} 个警告。", file=sys.stderr)
     return EXIT_DATA if errors else EXIT_OK
 
 

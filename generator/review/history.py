@@ -324,6 +324,7 @@ class Rewrite:
     day: date
     old: tuple | None
     new: tuple | None
+    later: tuple[tuple[date, tuple | None, tuple | None], ...] = ()  # the next different rewrites (at most two)
 
 
 _KINDS: dict[str, tuple[str, str]] = {
@@ -339,11 +340,16 @@ def first_rewrite(old: Record, new: Record, kind: str, key: Any, before: date) -
     o_state: Callable = getattr(old, state)
     n_state: Callable = getattr(new, state)
     candidates = sorted(d for d in getattr(old, days)(key) | getattr(new, days)(key) if d < before)
+    found: list[tuple[date, Any, Any]] = []
     for day in candidates:
         a, b = o_state(key, day), n_state(key, day)
-        if a != b:
-            return Rewrite(kind, key, day, a, b)
-    return None
+        if a != b and (not found or (found[-1][1], found[-1][2]) != (a, b)):
+            found.append((day, a, b))
+            if len(found) == 3:
+                break
+    if not found:
+        return None
+    return Rewrite(kind, key, found[0][0], found[0][1], found[0][2], tuple(found[1:]))
 
 
 # ------------------------------------------------------------------------------------------
@@ -383,7 +389,10 @@ def describe(rw: Rewrite, ds: R.Dataset) -> str:
         what = f"活动 {k[0]} 的指标 {k[1]} "
     else:
         what = f"活动 {k} 的考核排名 "
-    return f"{what}{rw.day} 起的状态将由 {_state_zh(rw.kind, rw.old)} 变为 {_state_zh(rw.kind, rw.new)}"
+    text = f"{what}{rw.day} 起的状态将由 {_state_zh(rw.kind, rw.old)} 变为 {_state_zh(rw.kind, rw.new)}"
+    for day, a, b in rw.later:
+        text += f"，{day} 起由 {_state_zh(rw.kind, a)} 变为 {_state_zh(rw.kind, b)}"
+    return text
 
 
 def _short(text: str, n: int = 30) -> str:

@@ -567,9 +567,14 @@ def _with_history(found: list[Problem], old_ds: R.Dataset, new_ds: R.Dataset, ba
     integrity error (a moved ``published`` date, say) is not reported twice."""
     grace = old_ds.site.backdate_grace_days  # the base's setting: a change cannot widen its own window
     ref = history.reference_day(base_day, grace)
-    taken = {(p.path, p.line) for p in found}
-    more = [p for p in history.backdating(old_ds, new_ds, ref, label, base_day, grace, today, problems)
-            if (p.path, p.line) not in taken or not p.line]
+    taken = {(p.path, p.line) for p in found if p.line}
+
+    def said(h: Problem) -> bool:  # the same place, or the same record, already has an integrity error
+        return (h.path, h.line) in taken or any(
+            p.path == h.path and h.key and (p.key == h.key or p.key.startswith(h.key + ".") or h.key.startswith(p.key + "."))
+            for p in found)
+
+    more = [p for p in history.backdating(old_ds, new_ds, ref, label, base_day, grace, today, problems) if not said(p)]
     return sorted(found + more)
 
 

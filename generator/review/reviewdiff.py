@@ -160,6 +160,10 @@ def _pledges(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             u.counts["changed"] += 1
 
 
+def _same_objection(a: dict, b: dict) -> bool:
+    return (a.get("date"), a.get("summary")) == (b.get("date"), b.get("summary"))
+
+
 def _ledger(u: Unit, old: Snapshot, new: Snapshot) -> None:
     titles = {k[1]: v.own.get("title") for k, v in new.pledges.items() if k[0] == u.uid}
     rows = []
@@ -224,18 +228,18 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
         nc = n.get("closure") or {}
         if nc and not oc:
             ev = len(nc.get("evidence", []))
-            items.append(f"📝 **申请销号** {nc.get('date')}：{md(nc.get('summary'), 160)}" + (f"（佐证 {ev} 份）" if ev else "（没有佐证）"))
+            items.append(f"📝 **申请销号** {nc.get('date')}：{md(nc.get('summary'), 160)}"
+                         + (f"（佐证 {ev} 份）" if ev else "（没有佐证）"))
         elif oc and nc and oc != nc and not oc.get("verified_on"):
-            changed = [k for k in ("date", "summary", "evidence") if oc.get(k) != nc.get(k)]
-            if changed:
-                items.append(f"销号申请修改了 {'、'.join(changed)}")
+            for k in ("date", "summary", "evidence"):
+                if oc.get(k) != nc.get(k):
+                    items.append(f"销号申请修改了 {k}：{_val(oc.get(k))} → **{_val(nc.get(k))}**")
         if nc.get("verified_on") and not oc.get("verified_on"):
             items.append(f"✅ **验收销号** {nc.get('verified_on')}，验收：{md(nc.get('verified_by'))}"
                          + ("（⚠️ 与销号申请在同一次修改中加入，见上方重点审查）" if not oc else ""))
         olds = o.own.get("objections", []) if o else []
         news = n.get("objections", [])
-        core = lambda x: (x.get("date"), x.get("summary"))  # noqa: E731
-        pairs, _lost, spare = match_in_order(olds, news, lambda a, b: core(a) == core(b))
+        pairs, _lost, spare = match_in_order(olds, news, _same_objection)
         for k in spare:
             x = news[k]
             items.append(f"🗣️ **群众异议** {x.get('date')}：{md(x.get('summary'), 160)}")
@@ -397,7 +401,8 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
     for iid in sorted(set(old.inspections) & set(new.inspections)):
         a_own, b_own = old.inspections[iid].own, new.inspections[iid].own
         for k in changed_keys(a_own, b_own):
-            insp_lines.append(f"- ✏️ 督查 **{md(iid)}**（{md(b_own.get('date'))}）修改了 {md(k)}：{_val(a_own.get(k))} → **{_val(b_own.get(k))}**")
+            insp_lines.append(f"- ✏️ 督查 **{md(iid)}**（{md(b_own.get('date'))}）修改了 {md(k)}："
+                              f"{_val(a_own.get(k))} → **{_val(b_own.get(k))}**")
     eval_lines = []
     for cid in sorted(set(old.evaluations) | set(new.evaluations)):
         a, b = old.evaluations.get(cid), new.evaluations.get(cid)

@@ -195,7 +195,8 @@ def test_a_backdated_report_and_inspection_are_refused(tmp_path):
                                                 "  method: 电话核实\n  by: 县督查组\n")
     commit(root)
     found = violations(root)
-    one(found, f"data/units/xzf/reports/{CAMPAIGN}.md", 3, "submitted", "提交日期 2025-07-18", "总结报告责任", "2025-07-21 起由 未完成 变为 已完成")
+    one(found, f"data/units/xzf/reports/{CAMPAIGN}.md", 3, "submitted", "提交日期 2025-07-18", "总结报告责任",
+        "2025-07-21 起由 未完成 变为 已完成")
     one(found, "data/inspections/2025.yaml", line_of(root, "data/inspections/2025.yaml", "date: 2025-10-10"),
         "inspections[1].date", "督查 ducha-9 的日期 2025-10-10", "早于基准日 2025-11-24 45 天")
 

@@ -1366,9 +1366,21 @@ def build_rects() -> dict[str, list[dict]]:
                 objs.append(o)
             if objs:
                 rec["objections"] = objs
+            for ch in RECT_CHANGES.get((uid, r["key"], r["found"].isoformat()), ()):
+                rec.setdefault("changes", []).append(ch)
             recs.append(rec)
         out[uid] = recs
     return out
+
+
+# Rectifications changed in public after they were listed (contract §6: a change entry per field, dated
+# when it was recorded): the page shows the history, and a view before the change shows the old values.
+RECT_CHANGES: dict[tuple[str, str, str], list[dict]] = {
+    ("shuangqiao-zhen", "tuogang", "2026-11-05"): [
+        {"date": d("2026-11-20"), "field": "deadline", "from": d("2026-12-15"), "to": d("2026-12-31"),
+         "why": "整改涉及便民服务中心窗口调整，需待镇机构改革方案批复后实施，经县营商办同意延期。"},
+    ],
+}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -59,7 +59,12 @@ def _annotations(root: Path, first: list[Problem], rest: list[Problem], touched:
 def cmd_check(args) -> int:
     as_of = parse_as_of(args.as_of)
     base_problems: list[Problem] = []
-    res = check(_root(args), as_of)
+    memo = None
+    if args.base:
+        from generator.model.load import Memo
+
+        memo = Memo()  # the base revision shares most files with the working tree: convert those once
+    res = check(_root(args), as_of, memo=memo)
     problems = list(res.problems)
     touched: set[str] | None = None
     if args.base or args.base_export:

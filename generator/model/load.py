@@ -7,6 +7,7 @@ The loader only knows the file layout and the shape of each file; rules that spa
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -71,6 +72,27 @@ class Source:
     def read(self, rel: str) -> bytes:
         return (self.root / rel).read_bytes()
 
+    def blob_id(self, rel: str) -> str | None:
+        """The git blob id of a file when the source knows it without reading it (a revision); None here."""
+        return None
+
+
+def blob_id_of(data: bytes) -> str:
+    """The git blob id of some bytes: the same id git gives the same file."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class Memo:
+    """Files converted before, by their content: a second load that shares most files with the first
+    (``check --base``: the base revision after the working tree) converts only the files that differ.
+
+    Each entry keeps the records, the ids written in the file and the file's own problems, not the
+    parsed tree, so memory stays near that of the records themselves."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple, tuple] = {}
+        self.ids: dict[str, str] = {}  # path -> blob id, of the files this memo has seen last
+
 
 def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
     """Load ``data_dir`` (a project's ``data/``); returns the dataset and the problems found."""
@@ -79,25 +101,55 @@ def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
     return ds, problems.sorted()
 
 
-def _read_tree(src: Source, rel: str, problems: Problems):
-    """Parse one YAML file; None when it cannot be read (the problem is reported)."""
+def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None,
+             memo: Memo | None = None):
+    """(records, ids declared in the file) of one file; (None, None) when it cannot be read."""
+    if memo is None:
+        return _convert_now(src, rel, kind, problems, required, unit)
+    bid = src.blob_id(rel)
+    key = (rel, kind, unit, required, bid)
+    if bid is not None and key in memo.items:
+        value, ids, probs = memo.items[key]
+        problems.extend(probs)
+        memo.ids[rel] = bid
+        return value, ids
     try:
-        return parse(decode(src.read(rel))), True
+        data = src.read(rel)
+    except FileNotFoundError:
+        data = None
+    if data is not None:
+        bid = blob_id_of(data)
+        memo.ids[rel] = bid
+        key = (rel, kind, unit, required, bid)
+        if key in memo.items:
+            value, ids, probs = memo.items[key]
+            problems.extend(probs)
+            return value, ids
+    own = Problems()
+    value, ids = _convert_now(src, rel, kind, own, required, unit, data)
+    probs = own.sorted()
+    problems.extend(probs)
+    if data is not None:
+        memo.items[key] = (value, ids, probs)
+    return value, ids
+
+
+def _convert_now(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None,
+                 data: bytes | None = None):
+    try:
+        node = parse(decode(src.read(rel) if data is None else data))
     except YamlFileError as exc:
         problems.error(rel, exc.line, "", exc.message)
-        return None, False
-
-
-def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None):
-    node, ok = _read_tree(src, rel, problems)
-    if not ok:
         return None, None
     if node is None:
         if required:
             problems.error(rel, 0, "", "文件是空的：请按字段参考填写内容")
             return None, None
-        return (), None
-    return schema.convert(kind, node, schema.Ctx(rel, problems), unit), node
+        return (), set()
+    value = schema.convert(kind, node, schema.Ctx(rel, problems), unit)
+    if kind == "site" and not isinstance(value, R.Site):
+        return value, _categories_anyway(node)
+    return value, _declared_ids(node)
 
 
 def _declared_ids(node, key: str = "id") -> set[str]:
@@ -110,7 +162,8 @@ def _declared_ids(node, key: str = "id") -> set[str]:
     return out
 
 
-def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
+def load(src: Source, problems: Problems, memo: Memo | None = None) -> tuple[R.Dataset, Declared]:
+    """Every file of ``src``; ``memo`` (optional) remembers converted files by content for a later load."""
     files = src.list()
     for link in getattr(src, "symlinks", ()):
         problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
@@ -123,12 +176,12 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     site = None
     site_node = None
     if "data/site.yaml" in files:
-        site, site_node = _convert(src, "data/site.yaml", "site", problems, True)
+        site, site_node = _convert(src, "data/site.yaml", "site", problems, True, None, memo)
     else:
         problems.error("data/site.yaml", 0, "", "缺少网站设置文件 data/site.yaml")
     if not isinstance(site, R.Site):
         site = R.Site(loc=R.NOWHERE, title="（site.yaml 有错误）", owner="", oversight=R.Oversight(R.NOWHERE),
-                      unit_categories=_categories_anyway(site_node))
+                      unit_categories=site_node if isinstance(site_node, tuple) else R.DEFAULT_CATEGORIES)
     elif site.unit_categories is not None:
         site = dataclasses.replace(site, unit_categories=tuple(site.unit_categories))
 
@@ -145,7 +198,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         if stem is None:
             continue
         declared.campaigns.add(stem)
-        c, _ = _convert(src, f, "campaign", problems, True)
+        c, _ = _convert(src, f, "campaign", problems, True, None, memo)
         if isinstance(c, R.Campaign):
             if c.id != stem:
                 problems.error(*c.loc.at("id"), f"活动标识“{c.id}”与文件名“{stem}.yaml”不一致：两者必须相同")
@@ -181,7 +234,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         if "unit.yaml" not in ok_files:
             problems.error(f"{base}/unit.yaml", 0, "", f"单位文件夹 {uid} 缺少 unit.yaml")
             continue
-        unit, _ = _convert(src, f"{base}/unit.yaml", "unit", problems, True)
+        unit, _ = _convert(src, f"{base}/unit.yaml", "unit", problems, True, None, memo)
         if not isinstance(unit, R.Unit):
             # Its own errors are reported; a stand-in lets the rest of the folder be checked.
             unit = R.Unit(loc=R.Loc(f"{base}/unit.yaml", 0, ""), id=uid, name=uid, category="")
@@ -193,10 +246,10 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
             if fname not in ok_files:
                 lists[kind] = ()
                 continue
-            value, node = _convert(src, rel, kind, problems, False, uid)
+            value, ids = _convert(src, rel, kind, problems, False, uid, memo)
             if kind in ("pledges", "rectifications"):
                 # None: the file could not be read, so references into it cannot be judged.
-                getattr(declared, kind)[uid] = None if value is None else _declared_ids(node)
+                getattr(declared, kind)[uid] = None if value is None else set(ids)
             if value is None or value is schema.BAD:
                 value = ()
             lists[kind] = value
@@ -213,10 +266,10 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     for f in by_dir.get("inspections", []):
         if _yaml_stem(f, problems, "inspections/ 中只能放 .yaml 文件") is None:
             continue
-        value, node = _convert(src, f, "inspections", problems, False)
+        value, ids = _convert(src, f, "inspections", problems, False, None, memo)
         if value is None:
             declared.inspections_complete = False
-        declared.inspections |= _declared_ids(node)
+        declared.inspections |= set(ids or ())
         if value and value is not schema.BAD:
             inspections.extend(value)
 
@@ -225,7 +278,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         stem = _yaml_stem(f, problems, "evaluations/ 中每个活动一个 <活动标识>.yaml 文件")
         if stem is None:
             continue
-        e, _ = _convert(src, f, "evaluation", problems, True)
+        e, _ = _convert(src, f, "evaluation", problems, True, None, memo)
         if isinstance(e, R.Evaluation):
             if e.campaign != stem:
                 problems.error(*e.loc.at("campaign"), f"活动标识“{e.campaign}”与文件名“{stem}.yaml”不一致：两者必须相同")

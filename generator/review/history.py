@@ -416,9 +416,13 @@ class Dated:
     affects: list[tuple[str, Any]] = field(default_factory=list)
 
 
-def _dated(ds: R.Dataset, rec: Record) -> list[Dated]:
+def _dated(ds: R.Dataset, rec: Record, only: set[str] | None = None) -> list[Dated]:
+    """Every dated thing of ``ds``; with ``only``, those written in these files (the others are the same
+    on both sides)."""
     out: list[Dated] = []
     for uid, f in ds.units.items():
+        if only is not None and not any(p.startswith(f"data/units/{uid}/") for p in only):
+            continue
         for p in f.pledges:
             pk = (uid, p.id)
             aff = [("pledge", pk), *(("duty", k) for k in rec.duty_keys(uid, p.campaign))]
@@ -474,20 +478,28 @@ def _dated(ds: R.Dataset, rec: Record) -> list[Dated]:
             out.append(Dated(("report", uid, cid, rep.submitted), rep.submitted, rep.loc.at("submitted"),
                              f"总结报告的提交日期 {rep.submitted}", "请写实际提交的这一天（今天）",
                              [("duty", k) for k in rec.duty_keys(uid, cid)]))
+    if only is not None:
+        out = [x for x in out if x.where[0] in only]
     for i in ds.inspections:
+        if only is not None and i.loc.path not in only:
+            continue
         out.append(Dated(("inspection", i.id, i.date), i.date, i.loc.at("date"), f"督查 {i.id} 的日期 {i.date}",
                          "督查记录应在督查后及时录入；现在补录的，请在 summary 中写明实际督查日期，date 写录入公开的这一天"))
     for cid, e in ds.evaluations.items():
+        if only is not None and e.loc.path not in only:
+            continue
         out.append(Dated(("evaluation", cid, e.published), e.published, e.loc.at("published"),
                          f"考核评比结果的公布日期 {e.published}", "请写实际公布的这一天（今天或之后）", [("ranking", cid)]))
     return out
 
 
-def new_dated(old_ds: R.Dataset, new_ds: R.Dataset, old: Record | None = None, new: Record | None = None) -> list[Dated]:
-    """The dated things of ``new_ds`` that ``old_ds`` does not have (by content), in file order."""
-    have = _multiset(_dated(old_ds, old or Record(old_ds)))
+def new_dated(old_ds: R.Dataset, new_ds: R.Dataset, old: Record | None = None, new: Record | None = None,
+              only: set[str] | None = None) -> list[Dated]:
+    """The dated things of ``new_ds`` that ``old_ds`` does not have (by content), in file order;
+    ``only``: the files that differ (None: every file)."""
+    have = _multiset(_dated(old_ds, old or Record(old_ds), only))
     out = []
-    for item in _dated(new_ds, new or Record(new_ds)):
+    for item in _dated(new_ds, new or Record(new_ds), only):
         if have.get(item.ident, 0) > 0:
             have[item.ident] -= 1
         else:
@@ -506,25 +518,40 @@ def _multiset(items: Iterable[Dated]) -> dict[tuple, int]:
 # Which records' inputs differ
 
 
-def _fingerprints(ds: R.Dataset) -> dict[tuple, str]:
-    fp: dict[tuple, str] = {("site",): _key(replace(ds.site, backdate_grace_days=0))}
+def _fingerprints(ds: R.Dataset, only: set[str] | None = None) -> dict[tuple, str]:
+    """Own fields (and inputs) of every record as text; with ``only``, of the records in these files."""
+    def skip(loc: R.Loc) -> bool:
+        return only is not None and loc.path not in only
+
+    fp: dict[tuple, str] = {}
+    if not skip(ds.site.loc):
+        fp[("site",)] = _key(replace(ds.site, backdate_grace_days=0))
     for cid, c in ds.campaigns.items():
-        fp[("campaign", cid)] = _key(c)
+        if not skip(c.loc):
+            fp[("campaign", cid)] = _key(c)
     for cid, e in ds.evaluations.items():
-        fp[("evaluation", cid)] = _key(e)
+        if not skip(e.loc):
+            fp[("evaluation", cid)] = _key(e)
     for uid, f in ds.units.items():
-        fp[("unit", uid)] = _key(f.unit)
+        if only is not None and not any(p.startswith(f"data/units/{uid}/") for p in only):
+            continue
+        if not skip(f.unit.loc):
+            fp[("unit", uid)] = _key(f.unit)
         for p in f.pledges:
-            fp.setdefault(("pledge", uid, p.id), _key(p))
+            if not skip(p.loc):
+                fp.setdefault(("pledge", uid, p.id), _key(p))
         entries: dict[str, list] = defaultdict(list)
         for e in f.ledger:
-            entries[e.pledge].append(to_json(e))
+            if not skip(e.loc):
+                entries[e.pledge].append(to_json(e))
         for pid, lst in entries.items():
             fp[("entries", uid, pid)] = json.dumps(lst, ensure_ascii=False, sort_keys=True)
         for r in f.rectifications:
-            fp.setdefault(("rect", uid, r.id), _key(r))
+            if not skip(r.loc):
+                fp.setdefault(("rect", uid, r.id), _key(r))
         for cid, rep in f.reports.items():
-            fp[("report", uid, cid)] = rep.submitted.isoformat()
+            if not skip(rep.loc):
+                fp[("report", uid, cid)] = rep.submitted.isoformat()
     return fp
 
 
@@ -613,11 +640,12 @@ def _where(new: R.Dataset, kind: str, key: Any, changed: set[tuple]) -> tuple[st
 
 
 def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str, base_day: date, grace: int,
-               today: date, problems: Iterable[Problem] = ()) -> list[Problem]:
+               today: date, problems: Iterable[Problem] = (), only: set[str] | None = None) -> list[Problem]:
     """Every way ``new_ds`` rewrites what ``old_ds`` showed as of a day before ``ref`` (contract §3b).
 
     ``problems`` are the current check's own: records in files that failed to load are left to
-    their own errors instead of being called rewritten.
+    their own errors instead of being called rewritten.  ``only`` names the files whose bytes differ
+    between the two sides (None: unknown, compare everything): the records of other files are the same.
     """
     out = Problems()
     bad_files = {p.path for p in problems if p.level.value == "error"}
@@ -626,7 +654,7 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
     explained: set[tuple[str, Any]] = set()
 
     # 1. new dated things before the reference day
-    for item in new_dated(old_ds, new_ds, old, new):
+    for item in new_dated(old_ds, new_ds, old, new, only):
         if item.day >= ref or item.where[0] in bad_files:
             continue
         days = (ref - item.day).days
@@ -649,7 +677,7 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
                                f"{item.advice}（今天是 {today}）；晚登记的，在说明里写清楚实际情况，审核人会看到。（{why}）")
 
     # 2. any other change of a past state
-    fa, fb = _fingerprints(old_ds), _fingerprints(new_ds)
+    fa, fb = _fingerprints(old_ds, only), _fingerprints(new_ds, only)
     changed_keys = {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
     grouped: dict[tuple[str, int, str], list[str]] = defaultdict(list)
     for kind, key in sorted(_affected(old, new, changed_keys), key=lambda x: (x[0], str(x[1]))):

@@ -20,7 +20,7 @@ from typing import Any
 from generator.check.validate import names_unit
 from generator.model import labels
 from generator.model import records as R
-from generator.model.load import Source
+from generator.model.load import Memo, Source
 from generator.review import history
 from generator.review.integrity import (
     GitSource,
@@ -465,7 +465,7 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
 def review_markdown(root: Path, base: str, head: str | None, as_of: date | None = None,
                     today: date | None = None) -> str:
     """The reviewers' Markdown for the change from ``base`` to ``head`` (None: the working tree)."""
-    old_ds, base_src = load_rev(root, base)
+    memo = Memo()
     if head is None:
         src: Source = Source(root)
         head_label = "工作区"
@@ -473,10 +473,11 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
         src = GitSource(root, head)
         head_label = rev_label(md(head), src)
     try:
-        res = check(root, as_of, today, source=src)
+        res = check(root, as_of, today, source=src, memo=memo)
     finally:
         if isinstance(src, GitSource):
             src.close()
+    old_ds, base_src = load_rev(root, base, memo)
     today = res.today
     base_label = rev_label(md(base), base_src)
     old = snapshot_of_dataset(old_ds, today, base_label)

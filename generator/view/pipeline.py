@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from generator.check.validate import validate
 from generator.model import records as R
 from generator.model.errors import Level, Problem, Problems
-from generator.model.load import Declared, Source, load
+from generator.model.load import Declared, Memo, Source, load
 from generator.view.derive import Derived, derive
 
 
@@ -22,6 +22,7 @@ class Checked:
     problems: list[Problem]
     derived: Derived
     today: date
+    memo: Memo | None = None  # the files as converted, for a second load of an earlier revision (check --base)
 
     @property
     def errors(self) -> list[Problem]:
@@ -57,10 +58,11 @@ def parse_as_of(text: str | None) -> date | None:
 
 
 def check(root: Path | str, as_of: date | None = None, today: date | None = None,
-          source: Source | None = None) -> Checked:
-    """Read, validate and derive a project; ``today`` defaults to the real today of the site."""
+          source: Source | None = None, memo: Memo | None = None) -> Checked:
+    """Read, validate and derive a project; ``today`` defaults to the real today of the site.
+    ``memo`` keeps the converted files so that ``check --base`` converts only the base's differing files."""
     problems = Problems()
-    ds, declared = load(source or Source(Path(root)), problems)
+    ds, declared = load(source or Source(Path(root)), problems, memo)
     if today is None:
         today = today_in(ds.site.timezone)
     validate(ds, declared, today, problems)
@@ -70,4 +72,4 @@ def check(root: Path | str, as_of: date | None = None, today: date | None = None
             p = v.pledge
             problems.warning(*p.loc.at("id"),
                              f"承诺“{v.title}”久未更新：最近一次进展在 {v.last_activity}，已超过 {ds.site.stale_after_days} 天没有台账记录")
-    return Checked(ds, declared, problems.sorted(), view, today)
+    return Checked(ds, declared, problems.sorted(), view, today, memo)

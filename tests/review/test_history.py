@@ -461,3 +461,23 @@ def test_pr_check_annotates_the_touched_unit_first_despite_30_stale_units(tmp_pa
     assert notes[0].startswith(f"::error file={LEDGER},line={line_of(root, LEDGER, '- date: 2025-06-01')}::ledger[3].date："), out
     assert all(f"file={LEDGER}" in n for n in notes), "only the touched file is annotated:\n" + "\n".join(notes)
     assert "zhen-00" in out and "只列在日志里" in out  # the stale warnings are still in the log
+
+
+def test_check_base_with_the_memo_finds_what_a_full_comparison_finds(tmp_path):
+    """`check --base` converts only the base's differing files (the rest is remembered from the working
+    tree) and compares only records in differing files; the result is the same as comparing everything."""
+    from generator.model.load import Memo
+    from generator.review.integrity import _with_history, compare, load_rev, snapshot_of_dataset
+
+    root = base(tmp_path)
+    append(root, LEDGER, "- date: 2025-09-25\n  pledge: zixun\n  progress: 100\n  note: 专线开通。\n")
+    edit(root, RECTS, "note: 已安排一人值守。", "note: 已安排两人值守。")
+    edit(root, PLEDGES, "title: 政策咨询专线", "title: 政策咨询热线")
+    res = check(root, today=TODAY, memo=Memo())
+    fast = check_against_rev(root, "HEAD", res)
+    slow_res = check(root, today=TODAY)
+    old_ds, src = load_rev(root, "HEAD")
+    slow = compare(snapshot_of_dataset(old_ds, TODAY, "x"), slow_res.dataset, TODAY, slow_res.declared, slow_res.problems)
+    slow = _with_history(slow, old_ds, slow_res.dataset, date(2025, 12, 1), f"基准版本（{src.short}）", TODAY, slow_res.problems)
+    assert [p.text() for p in fast] == [p.text() for p in slow]
+    assert {p.key for p in fast} == {"ledger[3].date", "rectifications[1].updates[0]", "pledges[2].title"}

@@ -462,6 +462,9 @@ def test_pr_check_annotates_the_touched_unit_first_despite_30_stale_units(tmp_pa
     assert all(f"file={LEDGER}" in n for n in notes), "only the touched file is annotated:\n" + "\n".join(notes)
     assert "zhen-00" in out and "只列在日志里" in out  # the stale warnings are still in the log
 
+    rc, out, err = cli(root, "check", "--base", "HEAD~1")  # the plain log too: the real cause first
+    assert rc == 1 and out.splitlines()[0].startswith(f"{LEDGER}:"), out
+
 
 def test_check_base_with_the_memo_finds_what_a_full_comparison_finds(tmp_path):
     """`check --base` converts only the base's differing files (the rest is remembered from the working

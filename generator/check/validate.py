@@ -178,7 +178,8 @@ def _changes(problems: Problems, changes: tuple[R.Change, ...], since: date, sin
             last_deadline_change = ch
     if last_deadline_change is not None and isinstance(last_deadline_change.to, date) and last_deadline_change.to != deadline:
         problems.error(*deadline_at,
-                       f"{deadline_zh} {deadline or '（未填）'} 与最近一次变更的 to（{last_deadline_change.to}）不一致：改期时要同时修改 deadline")
+                       f"{deadline_zh} {deadline or '（未填）'} 与最近一次变更的 to（{last_deadline_change.to}）不一致："
+                       "改期时要同时修改 deadline")
 
 
 def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
@@ -230,7 +231,8 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             if c.verified_by is not None and names_unit(c.verified_by, folder.unit):
                 problems.error(*c.loc.at("verified_by"),
                                f"验收单位“{c.verified_by}”就是本单位：整改不能由自己验收销号。请由督查室、主管部门等"
-                               "本单位以外的验收单位核实后填写 verified_by 和 verified_on；在此之前只填写 date、summary 和 evidence（待验收）")
+                               "本单位以外的验收单位核实后填写 verified_by 和 verified_on；"
+                               "在此之前只填写 date、summary 和 evidence（待验收）")
             if c.verified_on is not None:
                 if c.verified_on < c.date:
                     problems.error(*c.loc.at("verified_on"), f"验收日期 {c.verified_on} 早于销号日期 {c.date}")

@@ -650,7 +650,8 @@ RECTIFICATION = Obj(R.Rectification, [
     F("updates", _list(UPDATE), doc="整改进展：date、note"),
     F("closure", CLOSURE, doc="销号：date、summary、evidence、verified_by、verified_on"),
     F("objections", _list(OBJECTION), doc="群众对销号的异议：date、summary、resolution"),
-    F("changes", _list(RECT_CHANGE), doc="公开后的每一次变更：date、field、from、to、why；问题描述、措施、类别、来源、责任人和整改时限只能这样改"),
+    F("changes", _list(RECT_CHANGE),
+      doc="公开后的每一次变更：date、field、from、to、why；问题描述、措施、类别、来源、责任人和整改时限只能这样改"),
 ], doc="一个问题及其整改")
 
 FINDING = Obj(R.Finding, [

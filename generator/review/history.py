@@ -485,11 +485,11 @@ def _dated(ds: R.Dataset, rec: Record, only: set[str] | None = None) -> list[Dat
             continue
         out.append(Dated(("inspection", i.id, i.date), i.date, i.loc.at("date"), f"督查 {i.id} 的日期 {i.date}",
                          "督查记录应在督查后及时录入；现在补录的，请在 summary 中写明实际督查日期，date 写录入公开的这一天"))
-    for cid, e in ds.evaluations.items():
-        if only is not None and e.loc.path not in only:
+    for cid, ev in ds.evaluations.items():
+        if only is not None and ev.loc.path not in only:
             continue
-        out.append(Dated(("evaluation", cid, e.published), e.published, e.loc.at("published"),
-                         f"考核评比结果的公布日期 {e.published}", "请写实际公布的这一天（今天或之后）", [("ranking", cid)]))
+        out.append(Dated(("evaluation", cid, ev.published), ev.published, ev.loc.at("published"),
+                         f"考核评比结果的公布日期 {ev.published}", "请写实际公布的这一天（今天或之后）", [("ranking", cid)]))
     return out
 
 
@@ -529,9 +529,9 @@ def _fingerprints(ds: R.Dataset, only: set[str] | None = None) -> dict[tuple, st
     for cid, c in ds.campaigns.items():
         if not skip(c.loc):
             fp[("campaign", cid)] = _key(c)
-    for cid, e in ds.evaluations.items():
-        if not skip(e.loc):
-            fp[("evaluation", cid)] = _key(e)
+    for cid, ev in ds.evaluations.items():
+        if not skip(ev.loc):
+            fp[("evaluation", cid)] = _key(ev)
     for uid, f in ds.units.items():
         if only is not None and not any(p.startswith(f"data/units/{uid}/") for p in only):
             continue

@@ -485,8 +485,9 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     base_day = base_src.day(res.dataset.site.timezone or old_ds.site.timezone)
     ref = history.reference_day(base_day, old_ds.site.backdate_grace_days)
     violations = compare(old, res.dataset, today, res.declared, res.problems)
-    violations = _with_history(violations, old_ds, res.dataset, base_day, f"基准版本（{base_src.short}）", today, res.problems)
-    files = changed_files(root, base_src.commit, head and src.commit)  # type: ignore[union-attr]
+    violations = _with_history(violations, old_ds, res.dataset, base_day, f"基准版本（{base_src.short}）", today,
+                               res.problems)
+    files = changed_files(root, base_src.commit, src.commit if isinstance(src, GitSource) else None)
     risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files)
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label, risk_lines) + "\n"
 

@@ -607,6 +607,8 @@ def _with_history(found: list[Problem], old_ds: R.Dataset, new_ds: R.Dataset, ba
                   today: date, problems: Iterable[Problem] = (), only: set[str] | None = None) -> list[Problem]:
     """``found`` plus the history rules of :mod:`generator.review.history`; a place that already has an
     integrity error (a moved ``published`` date, say) is not reported twice."""
+    if old_ds.site.loc is R.NOWHERE:
+        return found  # the base has no site yet (a county's first import): nothing was ever published
     grace = old_ds.site.backdate_grace_days  # the base's setting: a change cannot widen its own window
     ref = history.reference_day(base_day, grace)
     taken = {(p.path, p.line) for p in found if p.line}

@@ -234,6 +234,17 @@ def test_a_change_cannot_widen_its_own_grace_window(tmp_path):
     one(violations(root), LEDGER, line_of(root, LEDGER, "- date: 2025-09-25"), "ledger[3].date", "早于基准日 2025-11-24")
 
 
+def test_a_countys_first_import_into_an_empty_repository_is_not_backdating(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "README.md").write_text("示例县\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "空仓库")
+    make_project(root, BASE)
+    commit(root, "导入已有记录")
+    passes(root)
+
+
 # --- rectifications change only in public -----------------------------------------------------
 
 

@@ -11,6 +11,11 @@ the same comparison to reviewers.
 A record counts as published when it was public in the old state: for a revision, its
 ``published`` / ``found`` / ``date`` is on or before the real today; everything in an export
 was published.  Records never published may change freely.
+
+The entry points add the history rules of :mod:`generator.review.history` (nothing may be dated
+before the reference day, no past state may change): :func:`check_against_rev` (``check --base``),
+:func:`check_against_export` (``check --base-export``) and :func:`compare_with_export`, which takes a
+published ``gongshi.json`` and either a dataset or a later ``gongshi.json`` (``gongshi audit``).
 """
 
 from __future__ import annotations

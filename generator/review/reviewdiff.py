@@ -29,8 +29,10 @@ from generator.review.integrity import (
     Snapshot,
     _git,
     _with_history,
+    blob_ids,
     changed_keys,
     compare,
+    differing,
     load_rev,
     match_in_order,
     multiset_new,
@@ -164,8 +166,8 @@ def _same_objection(a: dict, b: dict) -> bool:
     return (a.get("date"), a.get("summary")) == (b.get("date"), b.get("summary"))
 
 
-def _ledger(u: Unit, old: Snapshot, new: Snapshot) -> None:
-    titles = {k[1]: v.own.get("title") for k, v in new.pledges.items() if k[0] == u.uid}
+def _ledger(u: Unit, old: Snapshot, new: Snapshot, new_ds: R.Dataset) -> None:
+    titles = {p.id: p.title for p in new_ds.units[u.uid].pledges} if u.uid in new_ds.units else {}
     rows = []
     for (uid, pid, day), news in new.ledger.items():
         if uid != u.uid:
@@ -281,12 +283,12 @@ def changed_files(root: Path, base: str, head: str | None) -> list[str]:
 
 
 def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, today: date, base_day: date | None,
-          ref: date | None, files: list[str]) -> list[str]:
+          ref: date | None, files: list[str], only: set[str] | None = None) -> list[str]:
     """The lines of 需要重点审查: what a reviewer must look at first, each with its date."""
     out: list[str] = []
     o_rec, n_rec = history.Record(old_ds), history.Record(new_ds)
     if base_day is not None and ref is not None:
-        for item in history.new_dated(old_ds, new_ds, o_rec, n_rec):
+        for item in history.new_dated(old_ds, new_ds, o_rec, n_rec, only):
             if item.day < base_day:
                 days = (base_day - item.day).days
                 beyond = "，**超出补记宽限，不能合并**（见上方完整性问题）" if item.day < ref else f"，在补记宽限内（最早 {ref}）"
@@ -319,7 +321,7 @@ def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, to
     for uid, f in new_ds.units.items():
         for r in f.rectifications:
             c = r.closure
-            if c is None or c.verified_on is None:
+            if c is None or c.verified_on is None or (only is not None and r.loc.path not in only):
                 continue
             o = old.rectifications.get((uid, r.id))
             oc = (o.own.get("closure") if o else None) or {}
@@ -382,12 +384,12 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
             for k in changed_keys(o.own, n.own):
                 u.info.append(f"单位信息 {md(k)}：{_val(o.own.get(k))} → **{_val(n.own.get(k))}**")
         _pledges(u, old, new, today)
-        _ledger(u, old, new)
+        _ledger(u, old, new, new_ds)
         _rects(u, old, new, today)
         if not u.empty():
             units.append(u)
 
-    new_insp = [i for i in new_ds.inspections if i.id not in old.inspections]
+    new_insp = [i for i in new_ds.inspections if i.id in new.inspections and i.id not in old.inspections]
     insp_lines = []
     for i in new_insp:
         when = "" if i.date <= today else "（尚未到公开日期）"
@@ -477,18 +479,20 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     finally:
         if isinstance(src, GitSource):
             src.close()
+    new_ids = blob_ids(src, memo.ids if not isinstance(src, GitSource) else None)
     old_ds, base_src = load_rev(root, base, memo)
+    only = differing(blob_ids(base_src), new_ids)  # records in other files are the same on both sides
     today = res.today
     base_label = rev_label(md(base), base_src)
-    old = snapshot_of_dataset(old_ds, today, base_label)
-    new = snapshot_of_dataset(res.dataset, today, head_label)
+    old = snapshot_of_dataset(old_ds, today, base_label, only)
+    new = snapshot_of_dataset(res.dataset, today, head_label, only)
     base_day = base_src.day(res.dataset.site.timezone or old_ds.site.timezone)
     ref = history.reference_day(base_day, old_ds.site.backdate_grace_days)
     violations = compare(old, res.dataset, today, res.declared, res.problems)
     violations = _with_history(violations, old_ds, res.dataset, base_day, f"基准版本（{base_src.short}）", today,
-                               res.problems)
+                               res.problems, only)
     files = changed_files(root, base_src.commit, src.commit if isinstance(src, GitSource) else None)
-    risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files)
+    risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files, only)
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label, risk_lines) + "\n"
 
 

@@ -648,14 +648,16 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
     between the two sides (None: unknown, compare everything): the records of other files are the same.
     """
     out = Problems()
-    bad_files = {p.path for p in problems if p.level.value == "error"}
+    problems = list(problems)
+    bad_files = {p.path for p in problems if p.level.value == "error"}  # records in them may be missing
+    unreadable = {p.path for p in problems if p.level.value == "error" and not p.key}
     old, new = Record(old_ds), Record(new_ds)
     why = f"基准日 = {base_label}的日期 {base_day} 减补记宽限 {grace} 天"
     explained: set[tuple[str, Any]] = set()
 
     # 1. new dated things before the reference day
     for item in new_dated(old_ds, new_ds, old, new, only):
-        if item.day >= ref or item.where[0] in bad_files:
+        if item.day >= ref or item.where[0] in unreadable:
             continue
         days = (ref - item.day).days
         effects, again = [], False

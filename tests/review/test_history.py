@@ -317,6 +317,16 @@ def test_a_unit_verifying_its_own_closure_is_an_error_in_plain_check(tmp_path, w
     assert hit and "不能由自己验收" in hit[0] and "待验收" in hit[0], "\n".join(lines)
 
 
+def test_a_file_with_another_error_still_gets_its_backdating_reported(tmp_path):
+    root = base(tmp_path)
+    append(root, RECTS, "  closure:\n    date: 2025-08-20\n    summary: 已值守。\n    verified_by: 发改委\n    verified_on: 2025-08-21\n")
+    commit(root)
+    rc, out, _err = cli(root, "check", "--base", "HEAD~1")
+    assert rc == 1
+    assert f"{RECTS}:{line_of(root, RECTS, 'date: 2025-08-20')}: rectifications[1].closure.date：" in out, out
+    assert f"{RECTS}:{line_of(root, RECTS, 'verified_by: 发改委')}: rectifications[1].closure.verified_by：" in out, out
+
+
 def test_another_body_verifying_passes(tmp_path):
     root = make_project(tmp_path, {RECTS: RECTS_FGW.replace("verified_by: 县督查室", "verified_by: 县政府督查室")})
     rc, _out, _err = cli(root, "check")

@@ -229,8 +229,9 @@ def load(src: Source, problems: Problems, memo: Memo | None = None) -> tuple[R.D
             elif rest in UNIT_ENTRIES and "/" not in rest:
                 ok_files.add(rest)
             else:
-                problems.error(f, 0, "", _unknown_file(rest, "单位文件夹中只能有 unit.yaml、pledges.yaml、ledger.yaml、rectifications.yaml 以及 reports/、evidence/ 文件夹",
-                                                      UNIT_ENTRIES))
+                problems.error(f, 0, "", _unknown_file(
+                    rest, "单位文件夹中只能有 unit.yaml、pledges.yaml、ledger.yaml、rectifications.yaml 以及 reports/、evidence/ 文件夹",
+                    UNIT_ENTRIES))
         if "unit.yaml" not in ok_files:
             problems.error(f"{base}/unit.yaml", 0, "", f"单位文件夹 {uid} 缺少 unit.yaml")
             continue

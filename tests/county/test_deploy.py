@@ -13,7 +13,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from countykit import init, write_csv
@@ -33,6 +35,10 @@ ENTRY = """\
   progress: {progress}
   note: "第 {progress} 步。"
 """
+# A later entry is dated the day it is written: one dated before the live export's date minus
+# backdate_grace_days would rewrite what the site showed, and publishing it is refused (contract §3b).
+TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+ENTRY_TODAY = ENTRY.replace("2026-11-{day}", TODAY)
 
 
 def publish(root: Path, target: Path, release: str, *extra: str) -> subprocess.CompletedProcess:
@@ -129,7 +135,7 @@ def test_publish_switches_releases_atomically_and_nginx_serves_the_site(tmp_path
         assert status == 200 and "immutable" in headers["Cache-Control"] and headers["Content-Type"].startswith("text/css")
 
         # A new release: the live export is checked first, unchanged files are hard-linked, current switches.
-        (unit / "ledger.yaml").write_text(ENTRY.format(day=10, progress=20) + "\n" + ENTRY.format(day=20, progress=60),
+        (unit / "ledger.yaml").write_text(ENTRY.format(day=10, progress=20) + "\n" + ENTRY_TODAY.format(progress=60),
                                           encoding="utf-8")
         second = publish(root, srv, "r2")
         assert second.returncode == 0, second.stdout + second.stderr

@@ -6,12 +6,14 @@ editor has to change, so one run lists every problem in the data.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from generator.model import records as R
 from generator.model.errors import Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
+from generator.model.oddchars import halfwidth
 from generator.model.schema import DATE_RE, TARGET_RE, _near
 from generator.model.text import bad_link_schemes
 
@@ -200,6 +202,7 @@ def _is_date(s: str) -> bool:
 def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
     pledge_ids = declared.pledges.get(uid, set())
     last: dict[str, R.LedgerEntry] = {}
+    early = _ledger_before_published(folder, today, problems)
     # Progress is compared in date order (file order breaks ties), as the derived state reads it.
     for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
         if pledge_ids is not None and e.pledge not in pledge_ids:
@@ -207,13 +210,90 @@ def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, pro
         if e.date > today:
             problems.error(*e.loc.at("date"), f"台账日期 {e.date} 晚于今天（{today}）：只能记录已经做完的工作")
         prev = last.get(e.pledge)
-        if prev is not None and e.progress < prev.progress and not e.correction:
+        if e.seq in early:
+            pass  # its date is wrong (reported), so it is no "previous entry" for the progress rule
+        elif prev is not None and e.progress < prev.progress and not e.correction:
             problems.error(*e.loc.at("progress"),
                            f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）："
                            "进度回退时必须填写 correction 说明原因")
-        last[e.pledge] = e
+        if e.seq not in early:
+            last[e.pledge] = e
         _markdown(problems, e.loc.at("note"), e.note)
         _evidence(uid, folder, problems, e.loc, e.evidence)
+
+
+def _ledger_before_published(folder: R.UnitFolder, today: date, problems: Problems) -> set[int]:
+    """Entries dated before their pledge's ``published``, each reported at its own date; the ``seq``
+    of those left out of the progress rule.
+
+    Work done before publication may be recorded (a warning asks to check the date).  But an
+    entry whose progress is higher than entries dated after it is almost always a mistyped year
+    (2025 for 2026): that is an error at its own line, and the entry is left out of the progress
+    rule, which would otherwise blame a later, public entry for "falling" and send the clerk to
+    edit it.
+    """
+    pledges = {p.id: p for p in folder.pledges}
+    early: set[int] = set()
+    entries = sorted(folder.ledger, key=lambda e: (e.date, e.seq))
+    for i, e in enumerate(entries):
+        p = pledges.get(e.pledge)
+        if p is None or e.date >= p.published:
+            continue
+        meant = _same_day_later(e.date, p.published, today)
+        where = f"台账日期 {e.date} 早于承诺“{p.id}”的公示日期 {p.published}（pledges.yaml 第 {p.loc.line} 行）"
+        fall = next((x for x in entries[i + 1:] if x.pledge == e.pledge and x.progress < e.progress and not x.correction), None)
+        if fall is None:
+            guess = f"如果是日期写错了（应为 {meant}？），" if meant else "如果是日期写错了，"
+            problems.warning(*e.loc.at("date"), f"{where}：如果是公示前做的工作，可以保留；{guess}请改正这一条的日期")
+            continue
+        early.add(e.seq)
+        guess = f"是不是把年份写错了，应为 {meant}？" if meant else "是不是把日期写错了？"
+        problems.error(*e.loc.at("date"),
+                       f"{where}，进度 {e.progress} 却比日期在它之后的记录（第 {fall.loc.line} 行，进度 {fall.progress}）还高："
+                       f"{guess}请改正这一条的日期，不要改动其他记录")
+    return early
+
+
+def _same_day_later(d: date, published: date, today: date) -> date | None:
+    """The date the clerk probably meant: the same month and day in a year from ``published`` to today."""
+    for year in range(published.year, today.year + 1):
+        try:
+            meant = d.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if published <= meant <= today:
+            return meant
+    return None
+
+
+def _evidence_missing(uid: str, folder: R.UnitFolder, ev: str) -> str:
+    """Why a path under evidence/ names no file, and the name to write: "\\" for "/", letter case, full width."""
+    fixed = halfwidth(ev).replace("\\", "/").strip()
+    real = {f.lower(): f for f in folder.evidence}
+    found = fixed if fixed in folder.evidence else real.get(fixed.lower())
+    if found is None:
+        close = difflib.get_close_matches(fixed.lower(), list(real), n=1, cutoff=0.75)
+        found = real[close[0]] if close else None
+    if "\\" in ev:
+        if found:
+            then = f"写成 {found}" + ("（文件名的大小写也要与文件一致）" if found != fixed else "")
+        else:
+            then = f"写成 {fixed}（evidence/ 文件夹里还没有这个文件，请一起提交）"
+        return f"佐证路径“{ev}”里用了反斜杠“\\”：请用 /（正斜杠）分隔文件夹和文件名，{then}"
+    if found is not None and found.lower() == fixed.lower() and found != ev:
+        what = "大小写不同" if fixed == ev else "有全角字符"
+        return (f"找不到佐证文件 data/units/{uid}/{ev}：文件夹里的文件名是 {found}（{what}，网站服务器区分大小写），"
+                f"请照它写成 {found}")
+    near = f"（您是不是想写“{found}”？）" if found else ""
+    return f"找不到佐证文件 data/units/{uid}/{ev}{near}：请把文件放进 evidence/ 文件夹，或检查文件名"
+
+
+def _evidence_outside(folder: R.UnitFolder, ev: str) -> str:
+    """Why a path is not under evidence/, with the path to write when the file is there."""
+    base = ev.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    same = sorted(f for f in folder.evidence if f.rsplit("/", 1)[-1].lower() == base)
+    then = f"：这个文件在 {same[0]}，请写成 {same[0]}" if same and ".." not in ev else ""
+    return f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名{then}"
 
 
 def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
@@ -275,9 +355,9 @@ def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, ev
             continue
         parts = ev.replace("\\", "/").split("/")
         if parts[0] != "evidence" or ".." in parts or ev.startswith("/") or len(parts) < 2:
-            problems.error(*where, f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名")
+            problems.error(*where, _evidence_outside(folder, ev))
         elif ev not in folder.evidence:
-            problems.error(*where, f"找不到佐证文件 data/units/{uid}/{ev}：请把文件放进 evidence/ 文件夹，或检查文件名")
+            problems.error(*where, _evidence_missing(uid, folder, ev))
 
 
 def _item_line(items, i: int, fallback: int) -> int:

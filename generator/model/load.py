@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from generator.model import records as R
 from generator.model import schema
 from generator.model.errors import Problem, Problems
-from generator.model.yamlsource import Map, YamlFileError, decode, parse
+from generator.model.yamlsource import Map, Scalar, YamlFileError, YamlProblem, decode, parse, take_invisible
 
 LIST_FILES = {"pledges.yaml": "pledges", "ledger.yaml": "ledger", "rectifications.yaml": "rectifications"}
 UNIT_ENTRIES = {"unit.yaml", *LIST_FILES, "reports", "evidence"}
@@ -34,6 +34,10 @@ class Declared:
     rectifications: dict[str, set[str] | None] = dataclasses.field(default_factory=dict)
     inspections: set[str] = dataclasses.field(default_factory=set)
     inspections_complete: bool = True
+    # Units whose ledger.yaml had problems on reading: (line, pledge written) of each item, in
+    # file order; None when the file did not parse.  Warnings that follow from a broken ledger
+    # (久未更新) are held back for these pledges.  Only filled on the error path.
+    ledger_items: dict[str, tuple[tuple[int, str | None], ...] | None] = dataclasses.field(default_factory=dict)
 
 
 class Source:
@@ -81,14 +85,19 @@ def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
 
 def _read_tree(src: Source, rel: str, problems: Problems):
     """Parse one YAML file; None when it cannot be read (the problem is reported)."""
+    invisible: list[YamlProblem] = []
     try:
-        return parse(decode(src.read(rel))), True
+        text = decode(src.read(rel), invisible)
+        for p in invisible:
+            problems.error(rel, p.line, "", p.message)
+        return parse(text), True
     except YamlFileError as exc:
         problems.error(rel, exc.line, "", exc.message)
         return None, False
 
 
-def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None):
+def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None,
+             names: dict[str, dict[str, str]] | None = None):
     node, ok = _read_tree(src, rel, problems)
     if not ok:
         return None, None
@@ -97,7 +106,28 @@ def _convert(src: Source, rel: str, kind: str, problems: Problems, required: boo
             problems.error(rel, 0, "", "文件是空的：请按字段参考填写内容")
             return None, None
         return (), None
-    return schema.convert(kind, node, schema.Ctx(rel, problems), unit), node
+    return schema.convert(kind, node, schema.Ctx(rel, problems, names), unit), node
+
+
+def _scalar(node, key: str) -> str | None:
+    """The text of ``key`` in a mapping node, whatever else is wrong with it."""
+    if isinstance(node, Map) and key in node.entries:
+        v = node.entries[key][1]
+        if isinstance(v, Scalar):
+            return v.value
+    return None
+
+
+def _names(node, *keys: str, id_key: str = "id") -> dict[str, str]:
+    """{title or name: id} of every item of a list file's tree, for "您是不是想写" answers."""
+    out = {}
+    for item in getattr(node, "items", ()):
+        ident = _scalar(item, id_key)
+        for k in keys:
+            label = _scalar(item, k)
+            if ident and label:
+                out.setdefault(label.strip(), ident)
+    return out
 
 
 def _declared_ids(node, key: str = "id") -> set[str]:
@@ -115,6 +145,8 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     for link in getattr(src, "symlinks", ()):
         problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
     declared = Declared()
+    # Titles and names of what has been read so far: a reference written as a title gets its id.
+    names: dict[str, dict[str, str]] = {"campaign": {}, "unit": {}, "pledge": {}}
     by_dir: dict[str, list[str]] = {}
     for f in files:
         parts = f.split("/")
@@ -145,7 +177,10 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         if stem is None:
             continue
         declared.campaigns.add(stem)
-        c, _ = _convert(src, f, "campaign", problems, True)
+        c, node = _convert(src, f, "campaign", problems, True)
+        title = _scalar(node, "title")
+        if title:
+            names["campaign"].setdefault(title.strip(), stem)
         if isinstance(c, R.Campaign):
             if c.id != stem:
                 problems.error(*c.loc.at("id"), f"活动标识“{c.id}”与文件名“{stem}.yaml”不一致：两者必须相同")
@@ -176,24 +211,35 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
             elif rest in UNIT_ENTRIES and "/" not in rest:
                 ok_files.add(rest)
             else:
-                problems.error(f, 0, "", _unknown_file(rest, "单位文件夹中只能有 unit.yaml、pledges.yaml、ledger.yaml、rectifications.yaml 以及 reports/、evidence/ 文件夹",
-                                                      UNIT_ENTRIES))
+                hint = "单位文件夹中只能有 unit.yaml、pledges.yaml、ledger.yaml、rectifications.yaml 以及 reports/、evidence/ 文件夹"
+                problems.error(f, 0, "", _unknown_file(rest, hint, UNIT_ENTRIES))
         if "unit.yaml" not in ok_files:
             problems.error(f"{base}/unit.yaml", 0, "", f"单位文件夹 {uid} 缺少 unit.yaml")
             continue
-        unit, _ = _convert(src, f"{base}/unit.yaml", "unit", problems, True)
+        unit, unit_node = _convert(src, f"{base}/unit.yaml", "unit", problems, True)
+        for k in ("name", "short_name"):
+            label = _scalar(unit_node, k)
+            if label:
+                names["unit"].setdefault(label.strip(), uid)
         if not isinstance(unit, R.Unit):
             # Its own errors are reported; a stand-in lets the rest of the folder be checked.
             unit = R.Unit(loc=R.Loc(f"{base}/unit.yaml", 0, ""), id=uid, name=uid, category="")
         elif unit.id != uid:
             problems.error(*unit.loc.at("id"), f"单位标识“{unit.id}”与文件夹名“{uid}”不一致：两者必须相同")
         lists: dict[str, tuple] = {}
+        names["pledge"] = {}
         for fname, kind in LIST_FILES.items():
             rel = f"{base}/{fname}"
             if fname not in ok_files:
                 lists[kind] = ()
                 continue
-            value, node = _convert(src, rel, kind, problems, False, uid)
+            before = len(problems)
+            value, node = _convert(src, rel, kind, problems, False, uid, names)
+            if kind == "ledger" and len(problems) > before:
+                declared.ledger_items[uid] = None if value is None else tuple(
+                    (item.line, _scalar(item, "pledge")) for item in getattr(node, "items", ()))
+            if kind == "pledges":
+                names["pledge"] = _names(node, "title")
             if kind in ("pledges", "rectifications"):
                 # None: the file could not be read, so references into it cannot be judged.
                 getattr(declared, kind)[uid] = None if value is None else _declared_ids(node)
@@ -213,7 +259,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     for f in by_dir.get("inspections", []):
         if _yaml_stem(f, problems, "inspections/ 中只能放 .yaml 文件") is None:
             continue
-        value, node = _convert(src, f, "inspections", problems, False)
+        value, node = _convert(src, f, "inspections", problems, False, names=names)
         if value is None:
             declared.inspections_complete = False
         declared.inspections |= _declared_ids(node)
@@ -225,7 +271,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         stem = _yaml_stem(f, problems, "evaluations/ 中每个活动一个 <活动标识>.yaml 文件")
         if stem is None:
             continue
-        e, _ = _convert(src, f, "evaluation", problems, True)
+        e, _ = _convert(src, f, "evaluation", problems, True, names=names)
         if isinstance(e, R.Evaluation):
             if e.campaign != stem:
                 problems.error(*e.loc.at("campaign"), f"活动标识“{e.campaign}”与文件名“{stem}.yaml”不一致：两者必须相同")
@@ -275,8 +321,12 @@ def _load_report(src: Source, rel: str, uid: str, problems: Problems) -> R.Repor
     except StopIteration:
         problems.error(rel, 1, "", "front matter 没有结束：请在 title 和 submitted 之后加一行“---”")
         return None
+    invisible: list[YamlProblem] = []
+    front = take_invisible("\n" + "\n".join(lines[1:end]), invisible)  # the leading newline keeps line numbers true
+    for p in invisible:
+        problems.error(rel, p.line, "", p.message)
     try:
-        node = parse("\n" + "\n".join(lines[1:end]))  # the leading newline keeps line numbers true
+        node = parse(front)
     except YamlFileError as exc:
         problems.error(rel, exc.line, "", exc.message)
         return None

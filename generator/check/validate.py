@@ -270,22 +270,26 @@ def _evidence_missing(uid: str, folder: R.UnitFolder, ev: str) -> str:
     """Why a path under evidence/ names no file, and the name to write: "\\" for "/", letter case, full width."""
     fixed = halfwidth(ev).replace("\\", "/").strip()
     real = {f.lower(): f for f in folder.evidence}
-    found = fixed if fixed in folder.evidence else real.get(fixed.lower())
-    if found is None:
-        close = difflib.get_close_matches(fixed.lower(), list(real), n=1, cutoff=0.75)
-        found = real[close[0]] if close else None
+    exact = fixed if fixed in folder.evidence else real.get(fixed.lower())
+    near = None
+    if exact is None:  # a near miss in the same folder, judged on the file name alone
+        where, _, fname = fixed.lower().rpartition("/")
+        here = {f.rpartition("/")[2]: f for f in real if f.rpartition("/")[0] == where}
+        close = difflib.get_close_matches(fname, list(here), n=1, cutoff=0.75)
+        near = real[here[close[0]]] if close else None
     if "\\" in ev:
-        if found:
-            then = f"写成 {found}" + ("（文件名的大小写也要与文件一致）" if found != fixed else "")
+        if exact:
+            then = f"写成 {exact}" + ("（文件名的大小写也要与文件一致）" if exact != fixed else "")
+        elif near:
+            then = f"写成 {fixed}（您是不是想写“{near}”？）"
         else:
             then = f"写成 {fixed}（evidence/ 文件夹里还没有这个文件，请一起提交）"
         return f"佐证路径“{ev}”里用了反斜杠“\\”：请用 /（正斜杠）分隔文件夹和文件名，{then}"
-    if found is not None and found.lower() == fixed.lower() and found != ev:
-        what = "大小写不同" if fixed == ev else "有全角字符"
-        return (f"找不到佐证文件 data/units/{uid}/{ev}：文件夹里的文件名是 {found}（{what}，网站服务器区分大小写），"
-                f"请照它写成 {found}")
-    near = f"（您是不是想写“{found}”？）" if found else ""
-    return f"找不到佐证文件 data/units/{uid}/{ev}{near}：请把文件放进 evidence/ 文件夹，或检查文件名"
+    if exact is not None and exact != ev:
+        what = "大小写不同，网站服务器区分大小写" if fixed == ev else "路径里有全角字符"
+        return f"找不到佐证文件 data/units/{uid}/{ev}：文件夹里的文件名是 {exact}（{what}），请照它写成 {exact}"
+    hint = f"（您是不是想写“{near}”？）" if near else ""
+    return f"找不到佐证文件 data/units/{uid}/{ev}{hint}：请把文件放进 evidence/ 文件夹，或检查文件名"
 
 
 def _evidence_outside(folder: R.UnitFolder, ev: str) -> str:

@@ -217,8 +217,10 @@ def diagnose(lines: list[str], line: int, context: int | None) -> tuple[int, str
     """
     if not 0 <= line < len(lines):
         line = len(lines) - 1
-    low = context if context is not None and context <= line else line - 3
-    low = max(0, low, line - 6)
+    # Without a context mark only the line just above is a candidate: a block of text further up
+    # may hold "进展：…" and is no culprit.
+    low = context if context is not None and line - 6 <= context <= line else line - 1
+    low = max(0, low)
     for i in range(line, low - 1, -1):
         text = lines[i]
         if text.isascii():

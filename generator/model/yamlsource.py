@@ -240,6 +240,12 @@ def parse(text: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         message = _parser_message(exc)
         line = mark.line + 1 if mark else 0
+        context_mark = exc.context_mark
+        if mark is not None and context_mark is not None and "could not find expected ':'" in (exc.problem or "") \
+                and context_mark.line < mark.line:
+            # libyaml reads on to the next line looking for the ':'; the key without one started here.
+            line = context_mark.line + 1
+            message = "YAML 语法错误：这一行缺少冒号：键和值之间要用半角（英文）冒号加一个空格“: ”隔开，或者这一行的引号没有闭合"
         if mark is not None:
             lines = text.split("\n")
             bad = lines[mark.line] if mark.line < len(lines) else ""

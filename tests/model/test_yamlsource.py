@@ -338,3 +338,15 @@ def test_odd_characters_give_no_traceback_through_the_real_command(project):
     rc, out, err = run_cli(project, "check")
     assert rc == 1 and "Traceback" not in out + err
     assert out.startswith(f"{PLEDGES}:3: YAML 语法错误：")
+
+
+def test_text_with_a_full_width_colon_above_an_unrelated_error_is_not_blamed(project):
+    text = replace(LEDGER_FGW, "  note: 走访企业 5 家。", "  note: |\n    进展：走访企业 5 家。\n  progress 10")
+    write(project, LEDGER, text)
+    msg = find(errors_of(project), LEDGER, 13, "", "YAML 语法错误", "这一行缺少冒号", "“: ”")
+    assert "全角" not in msg
+
+
+def test_a_missing_colon_is_reported_at_its_own_line(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title 项目审批网上办"))
+    find(errors_of(project), PLEDGES, 3, "", "YAML 语法错误：这一行缺少冒号：键和值之间要用半角（英文）冒号加一个空格“: ”隔开")

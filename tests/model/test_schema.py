@@ -223,6 +223,11 @@ def test_curly_quotes_around_a_target(project):
          "YAML 只认半角（英文）引号，请换成英文双引号，写成 \">= 90\"")
 
 
+def test_no_break_space_inside_a_target(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, '    target: ">= 90"', '    target: ">=\u00a090"'))
+    find(errors_of(project), PLEDGES, 17, "pledges[0].indicator.target", "不间断空格（U+00A0）", "写成 \">= 90\"")
+
+
 def test_greater_or_equal_sign_in_a_target(project):
     write(project, PLEDGES, replace(PLEDGES_FGW, '    target: ">= 90"', '    target: "≥ 90"'))
     find(errors_of(project), PLEDGES, 17, "pledges[0].indicator.target", "大于等于号（U+2265）", "写成 \">= 90\"")

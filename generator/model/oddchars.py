@@ -159,7 +159,7 @@ def where_from(ch: str) -> str:
         return f"{_NAMES.get(ch, '这个符号')}是中文输入法的中文标点模式打出的，按 Ctrl+. 可切换到英文标点"
     if ch == "\u3000" or "\uff01" <= ch <= "\uff5e":
         return "全角字符是中文输入法的全角模式打出的，按 Shift+空格 可切换到半角"
-    if ch in "\u2265\u2264\u2014\u2013\u2212":
+    if ch in "\u2265\u2264\u2014\u2013\u2212\u2015\u2010\u2011\u2012\ufe63":
         return "这类符号常来自输入法的符号面板或从 Word 复制，请直接用键盘上的 > < = - 输入"
     return "这种字符常来自从网页、微信或 Word 复制粘贴"
 
@@ -171,6 +171,19 @@ def quote_pair(q: str) -> str:
     if q in "“”":
         return "中文引号 “…”（U+201C、U+201D）"
     return f"{name(q)}"
+
+
+_DASH = re.compile(r"^[ \t]*([－—–―‐‑‒﹣])[ \t\u3000]")
+
+
+def dash_problem(line: str) -> str | None:
+    """A list item started with a full-width hyphen or a dash instead of "- "."""
+    m = _DASH.match(line)
+    if not m:
+        return None
+    ch = m.group(1)
+    return (f"列表项以{name(ch)}开头：列表的每一项要以半角（英文）减号加一个空格“- ”开头，"
+            f"请把“{ch}”改成“-”。{where_from(ch)}")
 
 
 def indent_problem(line: str) -> str | None:
@@ -226,7 +239,7 @@ def diagnose(lines: list[str], line: int, context: int | None) -> tuple[int, str
         text = lines[i]
         if text.isascii():
             continue
-        found = indent_problem(text) or key_problem(text) or (quote_problem(text) if i == line else None)
+        found = indent_problem(text) or dash_problem(text) or key_problem(text) or (quote_problem(text) if i == line else None)
         if found:
             return i, found
     return None

@@ -344,7 +344,9 @@ class ListOf(Type):
 
     def convert(self, node, ctx, key):
         if not isinstance(node, Seq):
-            ctx.error(node.line, key, f"应为列表（每一项另起一行，以“- ”开头），实际是{_show(node)}")
+            first = node.value if isinstance(node, Scalar) else next(iter(node.entries), "")
+            odd = oddchars.dash_problem(first)
+            ctx.error(node.line, key, odd or f"应为列表（每一项另起一行，以“- ”开头），实际是{_show(node)}")
             return BAD
         if len(node.items) < self.min_items:
             ctx.error(node.line, key, f"至少要有 {self.min_items} 项")

@@ -425,3 +425,9 @@ def test_key_paths_cover_nested_keys():
     assert "phases[].duties[].every_days" in paths
     assert "indicators[].measurements[].value" in paths
     assert "closure.verified_on" in schema.key_paths("rectifications")
+
+
+@pytest.mark.parametrize("dash, name", [("－", "全角连字符（U+FF0D）"), ("—", "破折号（U+2014）")])
+def test_list_items_started_with_a_full_width_dash(project, dash, name):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "    - 梳理事项清单", f"    {dash} 梳理事项清单"))
+    find(errors_of(project), PLEDGES, 6, "pledges[0].measures", f"列表项以{name}开头", "以半角（英文）减号加一个空格“- ”开头")

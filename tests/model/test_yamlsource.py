@@ -350,3 +350,8 @@ def test_text_with_a_full_width_colon_above_an_unrelated_error_is_not_blamed(pro
 def test_a_missing_colon_is_reported_at_its_own_line(project):
     write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title 项目审批网上办"))
     find(errors_of(project), PLEDGES, 3, "", "YAML 语法错误：这一行缺少冒号：键和值之间要用半角（英文）冒号加一个空格“: ”隔开")
+
+
+def test_a_full_width_dash_before_a_key_is_named(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "- id: zoufang", "－ id: zoufang"))
+    find(errors_of(project), PLEDGES, 18, "", "YAML 语法错误：列表项以全角连字符（U+FF0D）开头", "请把“－”改成“-”")

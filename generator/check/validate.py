@@ -232,8 +232,11 @@ def _ledger_before_published(folder: R.UnitFolder, today: date, problems: Proble
     rule, which would otherwise blame a later, public entry for "falling" and send the clerk to
     edit it.
     """
-    pledges = {p.id: p for p in folder.pledges}
+    published = {p.id: p.published for p in folder.pledges}
     early: set[int] = set()
+    if not any(e.date < published.get(e.pledge, e.date) for e in folder.ledger):
+        return early  # the usual case: one pass, no sorting
+    pledges = {p.id: p for p in folder.pledges}
     entries = sorted(folder.ledger, key=lambda e: (e.date, e.seq))
     for i, e in enumerate(entries):
         p = pledges.get(e.pledge)

@@ -355,3 +355,9 @@ def test_a_missing_colon_is_reported_at_its_own_line(project):
 def test_a_full_width_dash_before_a_key_is_named(project):
     write(project, PLEDGES, replace(PLEDGES_FGW, "- id: zoufang", "－ id: zoufang"))
     find(errors_of(project), PLEDGES, 18, "", "YAML 语法错误：列表项以全角连字符（U+FF0D）开头", "请把“－”改成“-”")
+
+
+def test_full_width_colon_in_a_report_front_matter(project):
+    report = f"data/units/fgw/reports/{CAMPAIGN}.md"
+    write(project, report, replace(REPORT_FGW, "title: 发改委主动服务活动总结", "title：发改委主动服务活动总结"))
+    find(errors_of(project), report, 2, "", "“title”后面是全角冒号“：”（U+FF1A）", "写成“title: 发改委主动服务活动总结”")

@@ -184,9 +184,11 @@ class Ref(Str):
         odd = super()._bad_format(value, ctx)
         if not odd.startswith(f"“{value}”格式不对") or text.isascii():
             return odd
-        known = sorted(set(names.values()))
-        listed = "、".join(f"{i}（{t}）" for t, i in sorted(names.items(), key=lambda kv: kv[1])[:8]) if known else ""
-        more = f"。已有的{zh}：{listed}" if listed else ""
+        first: dict[str, str] = {}  # id -> its first name (a unit has a name and a short name)
+        for label, ident in names.items():
+            first.setdefault(ident, label)
+        listed = "、".join(f"{i}（{first[i]}）" for i in sorted(first)[:8]) + ("等" if len(first) > 8 else "")
+        more = f"。已有的{zh}：{listed}" if first else ""
         return f"“{value}”格式不对：这里要写{zh}的标识（英文编号，见{_REF_FILE[self.what]}），不是{zh}的名称{more}"
 
 

@@ -250,7 +250,7 @@ def parse(text: str) -> Node | None:
             lines = text.split("\n")
             bad = lines[mark.line] if mark.line < len(lines) else ""
             if "\t" in bad[: len(bad) - len(bad.lstrip())]:
-                message = "YAML 语法错误：不能用制表符（Tab）缩进，请改用空格"
+                line, message = mark.line + 1, "YAML 语法错误：不能用制表符（Tab）缩进，请改用空格"
             elif not text.isascii():
                 # A full-width colon, space or quote looks right and explains the error better
                 # than libyaml can; its line may be above the one libyaml names.

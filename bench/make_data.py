@@ -213,7 +213,8 @@ def unit_templates() -> list[tuple[str, str, str, str]]:
     return out
 
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+            "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红志海波晓东玉梅春燕亮宁雪松文博宇浩然子涵欣怡俊峰立新卫东振华永胜"
 POSTS = ["局长", "副局长", "主任", "副主任", "科长", "副科长", "镇长", "副镇长", "股长", "窗口负责人"]
 
@@ -622,7 +623,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
     eligible = [p for p, _ in all_pledges if p["_n"] > 0]
     w = [max(1.0, (p["_L"] - p["_a"]) / 20.0) for p in eligible]
     extra = apportion(max(0, n_ledger - len(eligible)), w)
-    for p, e in zip(eligible, extra):
+    for p, e in zip(eligible, extra, strict=True):
         p["_n"] = 1 + e
 
     for ui, (u, udir, ev_files, pl) in enumerate(unit_data):

@@ -154,13 +154,18 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         assert self.bodies is not None
         return self.bodies.get(gp)
 
+    @staticmethod
+    def _generated(files: Files, p: Page) -> bool:
+        """Whether ``p`` is gongshi's own page: a hand-written page at its path wins (see on_files)."""
+        f = files.get_file_from_path(p.src_uri)
+        return f is not None and f.generated_by is not None
+
     def _start_bodies(self, files: Files) -> None:
         if self.bodies is not None:
             self.bodies.close()
         # The open-data page lists file sizes known only after on_files, and the search page
         # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
-        ahead = [p for p in self.pages if p.kind not in ("data", "search")
-                 and files.get_file_from_path(p.src_uri).generated_by is not None]
+        ahead = [p for p in self.pages if p.kind not in ("data", "search") and self._generated(files, p)]
         from generator.site.scan import scan_fragment
 
         workers = self.config.workers or default_workers()

@@ -17,6 +17,8 @@ from generator.model.oddchars import halfwidth
 from generator.model.schema import DATE_RE, TARGET_RE, _near
 from generator.model.text import bad_link_schemes
 
+Where = tuple[str, int, str]  # (path, line, key) of a field: Loc.at(name)
+
 # Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
 RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
 
@@ -75,9 +77,8 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         for fd in ins.findings:
             if fd.unit not in declared.units:
                 problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
-            elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
-                    and fd.rectification not in declared.rectifications.get(fd.unit, set()):
-                known = declared.rectifications.get(fd.unit) or set()
+            elif fd.rectification and (known := declared.rectifications.get(fd.unit, set())) is not None \
+                    and fd.rectification not in known:
                 problems.error(*fd.loc.at("rectification"),
                                f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题"
                                f"{_near(fd.rectification, known)}")
@@ -136,7 +137,7 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
         ind_ids.add(ind.id)
 
 
-def _ref_campaign(problems: Problems, where, cid: str, declared: Declared) -> None:
+def _ref_campaign(problems: Problems, where: Where, cid: str, declared: Declared) -> None:
     if cid not in declared.campaigns:
         problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}："
                                f"已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
@@ -372,7 +373,7 @@ def _item_line(items, i: int, fallback: int) -> int:
     return lines[i] if i < len(lines) else fallback
 
 
-def _link(problems: Problems, where, url: str | None, web_only: bool = False) -> None:
+def _link(problems: Problems, where: Where, url: str | None, web_only: bool = False) -> None:
     if url and not (url.startswith("http://") or url.startswith("https://")):
         problems.error(*where, f"链接“{url}”只能以 http:// 或 https:// 开头")
 
@@ -381,7 +382,7 @@ def _scheme_msg(bad: str) -> str:
     return f"链接“{bad}”的协议不允许：只能使用 http、https、mailto 或 tel 链接"
 
 
-def _markdown(problems: Problems, where, text: str | None) -> None:
+def _markdown(problems: Problems, where: Where, text: str | None) -> None:
     if text:
         for bad in bad_link_schemes(text):
             problems.error(*where, _scheme_msg(bad))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import datetime
 from datetime import date
 from typing import Any
 
@@ -265,7 +266,7 @@ class Closure:
     summary: str
     evidence: tuple[str, ...] = ()
     verified_by: str | None = None
-    verified_on: date | None = None
+    verified_on: datetime.date | None = None  # after the field `date`, the name means the field
 
 
 @dataclass(frozen=True)

@@ -339,10 +339,7 @@ class ListOf(Type):
     def __init__(self, item: Type, min_items: int = 0):
         self.item = item
         self.min_items = min_items
-
-    @property
-    def zh(self):  # type: ignore[override]
-        return "文本列表" if isinstance(self.item, Str) else "列表"
+        self.zh = "文本列表" if isinstance(item, Str) else "列表"
 
     def convert(self, node, ctx, key):
         if not isinstance(node, Seq):
@@ -367,7 +364,7 @@ class ListOf(Type):
         return tuple(out)
 
     def json_schema(self):
-        s = {"type": "array", "items": self.item.json_schema()}
+        s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             s["minItems"] = self.min_items
         return s
@@ -733,6 +730,7 @@ def convert(kind: str, node: Node, ctx: Ctx, unit: str | None = None) -> Any:
         return k.spec.convert(node, ctx, "")
     if unit is None or not isinstance(node, Seq):
         return k.spec.convert(node, ctx, kind)
+    assert isinstance(k.spec, ListOf) and isinstance(k.spec.item, Obj)
     item = k.spec.item
     out = []
     for i, n in enumerate(node.items):

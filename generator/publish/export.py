@@ -66,8 +66,8 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
             "unit": r.unit, "id": r.id, "campaign": r.campaign, "state": r.state.value, "found": _d(x.found),
             "source": x.source, "inspection": x.inspection, "category": x.category, "deadline": _d(x.deadline),
             "responsible": x.responsible, "closed_on": _d(c.date) if c else None,
-            "verified_by": c.verified_by if r.verified else None,
-            "verified_on": _d(c.verified_on) if r.verified else None,
+            "verified_by": c.verified_by if c and r.verified else None,
+            "verified_on": _d(c.verified_on) if c and r.verified else None,
             "notice_until": _d(r.notice_until), "objections_count": len(r.objections),
             "objections_open": sum(1 for o in r.objections if r.resolution(o, view.as_of) is None),
             "days_overdue": r.days_overdue, "url": f"units/{r.unit}/rectifications/#{r.id}",
@@ -117,9 +117,9 @@ def gongshi_json(view: Derived, table_rows: dict[str, list[dict[str, Any]]] | No
         return own
 
     units = [merged(row, ds.units[row["id"]].unit) for row in table_rows["units"]]
-    pledges = [merged(row, v.pledge) for row, v in zip(table_rows["pledges"], view.pledges)]
+    pledges = [merged(row, v.pledge) for row, v in zip(table_rows["pledges"], view.pledges, strict=True)]
     rects = []
-    for row, r in zip(table_rows["rectifications"], view.rectifications):
+    for row, r in zip(table_rows["rectifications"], view.rectifications, strict=True):
         # Only what is public as of the view: later updates, closures and objections stay out.
         rec = to_json(r.rect)
         rec.pop("closure", None)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Union
 
 from generator.model import schema
 from generator.publish import export
+from generator.publish.datapackage import datapackage
+from generator.publish.feeds import feed_files
+from generator.publish.manifest import build_manifest
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
 
-Spec = Union[Path, str, bytes]
+Spec = Path | str | bytes
 
 
 def _json(value) -> str:
@@ -36,29 +38,14 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     data = export.gongshi_json(view, table_rows)
     written["gongshi.json"] = content = _json(data).encode("utf-8")
     yield "data/gongshi.json", content
-    try:
-        from generator.publish.datapackage import datapackage
-    except ImportError:  # pragma: no cover - while the module is being written
-        datapackage = None
-    if datapackage is not None:
-        yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
-    try:
-        from generator.publish.manifest import build_manifest
-    except ImportError:  # pragma: no cover
-        build_manifest = None
-    if build_manifest is not None:
-        previous = None
-        if previous_manifest and Path(previous_manifest).is_file():
-            previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
-        yield "data/manifest.json", _json(build_manifest(data, previous))
+    yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
+    previous = None
+    if previous_manifest and Path(previous_manifest).is_file():
+        previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
+    yield "data/manifest.json", _json(build_manifest(data, previous))
     for kind in schema.KINDS:
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
-    try:
-        from generator.publish.feeds import feed_files
-    except ImportError:  # pragma: no cover
-        feed_files = None
-    if feed_files is not None:
-        yield from feed_files(view, events)
+    yield from feed_files(view, events)
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

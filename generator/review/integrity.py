@@ -187,8 +187,8 @@ def snapshot_of_dataset(ds: R.Dataset, today: date, label: str) -> Snapshot:
                 snap.rectifications[(uid, r.id)] = Old(own(r), r.loc.path, r.loc.line, r.loc.key, r.found <= today)
     for i in ds.inspections:
         snap.inspections.setdefault(i.id, Old(own(i), i.loc.path, i.loc.line, i.loc.key, i.date <= today))
-    for cid, e in ds.evaluations.items():
-        snap.evaluations[cid] = Old(own(e), e.loc.path, e.loc.line, e.loc.key, e.published <= today)
+    for cid, ev in ds.evaluations.items():
+        snap.evaluations[cid] = Old(own(ev), ev.loc.path, ev.loc.line, ev.loc.key, ev.published <= today)
     return snap
 
 
@@ -311,8 +311,8 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
     # Pledges -------------------------------------------------------------------------------
     new_pledges: dict[tuple[str, str], R.Pledge] = {}
     for uid, f in ds.units.items():
-        for p in f.pledges:
-            new_pledges.setdefault((uid, p.id), p)
+        for pledge in f.pledges:
+            new_pledges.setdefault((uid, pledge.id), pledge)
     for (uid, pid), o in old.pledges.items():
         if not o.public or uid in gone_units:
             continue
@@ -360,8 +360,8 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
     # Rectifications ------------------------------------------------------------------------
     new_rects: dict[tuple[str, str], R.Rectification] = {}
     for uid, f in ds.units.items():
-        for r in f.rectifications:
-            new_rects.setdefault((uid, r.id), r)
+        for rect in f.rectifications:
+            new_rects.setdefault((uid, rect.id), rect)
     for (uid, rid), o in old.rectifications.items():
         if not o.public or uid in gone_units:
             continue
@@ -377,35 +377,35 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         _rect_rules(out, old, o, r, today)
 
     # Inspections and evaluations -----------------------------------------------------------
-    new_insp = {}
-    for i in ds.inspections:
-        new_insp.setdefault(i.id, i)
+    new_insp: dict[str, R.Inspection] = {}
+    for ins in ds.inspections:
+        new_insp.setdefault(ins.id, ins)
     for iid, o in old.inspections.items():
         if not o.public:
             continue
-        i = new_insp.get(iid)
-        if i is None:
+        found = new_insp.get(iid)
+        if found is None:
             if iid in declared_insp or not insp_complete or any(p.startswith("data/inspections/") for p in bad_files):
                 continue
             out.error(o.path, 0, "", f"已公开的督查“{iid}”（{o.own.get('date')}，{short(o.own.get('by'))}）被删除了："
                                      "督查记录公开后不能删除，请恢复它；如有错误，在 summary 中补充说明")
             continue
-        if o.own.get("date") != own(i).get("date"):
-            out.error(*i.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {i.date.isoformat()}："
+        if o.own.get("date") != own(found).get("date"):
+            out.error(*found.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {found.date.isoformat()}："
                                          f"公开后的日期不能改动，请恢复为 {o.own.get('date')}")
     for cid, o in old.evaluations.items():
         if not o.public:
             continue
-        e = ds.evaluations.get(cid)
-        if e is None:
+        ev = ds.evaluations.get(cid)
+        if ev is None:
             if broken(f"data/evaluations/{cid}.yaml"):
                 continue
             out.error(o.path, 0, "", f"已公布的考核评比结果（活动 {cid}，{o.own.get('published')} 公布）被删除了："
                                      "考核结果公布后不能删除，请恢复它")
             continue
-        if o.own.get("published") != e.published.isoformat():
-            out.error(*e.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
-                                              f"{e.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
+        if o.own.get("published") != ev.published.isoformat():
+            out.error(*ev.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
+                                               f"{ev.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
     return out.sorted()
 
 

@@ -70,11 +70,13 @@ def line_chart(points: list[tuple[date, float]], target: float | None, unit: str
     if target is not None:
         y = py(target)
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{y:.1f}" y2="{y:.1f}" class="gs-target"/>'
-                   f'<text x="{w - right}" y="{y - 6:.1f}" text-anchor="end" class="gs-axis">目标 {escape(_num(target))}{escape(unit)}</text>')
+                   f'<text x="{w - right}" y="{y - 6:.1f}" text-anchor="end" class="gs-axis">目标 '
+                   f'{escape(_num(target))}{escape(unit)}</text>')
     coords = " ".join(f"{px(d):.1f},{py(v):.1f}" for d, v in points)
     out.append(f'<polyline points="{coords}" class="gs-series"/>')
     for d, v in points:
-        out.append(f'<circle cx="{px(d):.1f}" cy="{py(v):.1f}" r="4" class="gs-point"><title>{d.isoformat()} {escape(_num(v))}{escape(unit)}</title></circle>')
+        out.append(f'<circle cx="{px(d):.1f}" cy="{py(v):.1f}" r="4" class="gs-point"><title>{d.isoformat()} '
+                   f'{escape(_num(v))}{escape(unit)}</title></circle>')
     out.append(f'<text x="{left}" y="{h - 12}" class="gs-axis">{d0.isoformat()}</text>')
     if len(points) > 1:
         out.append(f'<text x="{w - right}" y="{h - 12}" text-anchor="end" class="gs-axis">{d1.isoformat()}</text>')

@@ -105,9 +105,9 @@ def plan(view: Derived) -> list[Page]:
                               edit=(ph.loc.path, ph.loc.line), kind="phase",
                               description=f"{c.title}{ph.name}阶段各单位责任完成情况（截至 {frozen_on}）"))
     for cid, ev in view.evaluations.items():
-        c = ds.campaigns.get(cid)
+        campaign = ds.campaigns.get(cid)
         pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/",
-                          f"{c.title if c else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": c},
+                          f"{campaign.title if campaign else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": campaign},
                           edit=(ev.evaluation.loc.path, 1), updated=ev.evaluation.published, kind="evaluation"))
     for uid, folder in ds.units.items():
         u = folder.unit

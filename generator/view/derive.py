@@ -286,13 +286,14 @@ def pledge_view(p: R.Pledge, entries: list[R.LedgerEntry], as_of: date, stale_af
 
 def rect_view(r: R.Rectification, as_of: date, notice_days: int) -> RectView:
     c = r.closure if r.closure is not None and r.closure.date <= as_of else None
-    verified = c is not None and c.verified_on is not None and c.verified_on <= as_of
+    verified_on = c.verified_on if c is not None and c.verified_on is not None and c.verified_on <= as_of else None
+    verified = verified_on is not None
     objections = tuple(o for o in r.objections if o.date <= as_of)
     notice_until = None
     if any(o.resolution is None or o.resolution.date > as_of for o in objections):
         state = RectState.OBJECTED
-    elif verified:
-        end = c.verified_on + timedelta(days=notice_days)
+    elif c is not None and verified_on is not None:
+        end = verified_on + timedelta(days=notice_days)
         if as_of > end:
             state = RectState.CLOSED_LATE if c.date > r.deadline else RectState.CLOSED
         else:
@@ -371,7 +372,7 @@ def rank(e: R.Evaluation) -> tuple[Ranked, ...]:
         grade = next((g.name for g in e.grades if total >= g.min), None)
         rows.append((total, s, grade))
     rows.sort(key=lambda t: -t[0])
-    out = []
+    out: list[Ranked] = []
     for i, (total, s, grade) in enumerate(rows):
         rank_ = out[-1].rank if out and out[-1].total == total else i + 1
         out.append(Ranked(s, total, rank_, grade))
@@ -428,8 +429,8 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
                     duties.append(DutyView(uid, cid, ph.id, d.kind, d.due, _met_state(met_on, d.due, as_of), met_on))
 
     duties_by_unit: dict[str, list[DutyView]] = defaultdict(list)
-    for d in duties:
-        duties_by_unit[d.unit].append(d)
+    for dv in duties:
+        duties_by_unit[dv.unit].append(dv)
 
     indicators = {
         cid: [indicator_view(i, i.target, ((m.date, m.value) for m in i.measurements), as_of) for i in c.indicators]
@@ -457,9 +458,9 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
         for s in buckets(r.unit, r.campaign):
             s.rects[r.state] += 1
             s.add_overdue(r.days_overdue)
-    for d in duties:
-        for s in buckets(d.unit, d.campaign):
-            s.duties[d.state] += 1
+    for dv in duties:
+        for s in buckets(dv.unit, dv.campaign):
+            s.duties[dv.state] += 1
 
     return Derived(
         dataset=ds,

@@ -9,6 +9,7 @@ and review the diff like any other change.  Only trailing whitespace is normalis
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -87,7 +88,7 @@ def _heading_problems(html_text: str) -> list[str]:
         out.append(f"{levels.count(1)} h1 elements")
     if levels and levels[0] != 1:
         out.append(f"the first heading is h{levels[0]}")
-    for prev, lv in zip(levels, levels[1:]):
+    for prev, lv in itertools.pairwise(levels):
         if lv > prev + 1:
             out.append(f"h{lv} follows h{prev}")
     return out

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue #6 benchmarks: check, build, serve rebuild, page and download sizes, search.
 
-    bench/run [--scales 1,10] [--repeat N] [--quick] [--no-serve] [--material] [--profile]
+    bench/run.py [--scales 1,10] [--repeat N] [--quick] [--no-serve] [--material] [--profile]
 
 For every scale S it generates S counties of data (``bench/make_data.py``) into
 ``bench/out/run/s<S>/`` and measures, each in a fresh process:
@@ -148,7 +148,7 @@ def du_bytes(path: Path) -> int:
 
 
 # ---------------------------------------------------------------------------------------
-# internal commands, run by this script in fresh subprocesses (``bench/run _stages ROOT``)
+# internal commands, run by this script in fresh subprocesses (``bench/run.py _stages ROOT``)
 
 
 def _as_of():
@@ -198,7 +198,7 @@ def cmd_stages(root: Path) -> None:
     t["render_by_kind"] = by_kind
     t["core_cpu"] = time.process_time() - c0
     c1 = time.process_time()
-    for _uri, spec in static_files(view, root, None):
+    for _uri, _spec in static_files(view, root, None):
         pass
     lap("exports", s)
     t["exports_cpu"] = time.process_time() - c1
@@ -527,10 +527,12 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     ledger = root / "data" / "units" / target["unit"] / "ledger.yaml"
     original = ledger.read_bytes()
     marker = f"bench-{os.getpid()}-{int(time.time())}"
-    logf = open(RUN / f"serve-{root.name}.log", "wb")
+    log_path = RUN / f"serve-{root.name}.log"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(VENV / "bin" / "gongshi"), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=root, env=env_for(), stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    # The server writes to its own copy of the descriptor; ours closes at once.
+    with open(log_path, "wb") as logf:
+        proc = subprocess.Popen([str(VENV / "bin" / "gongshi"), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                cwd=root, env=env_for(), stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
 
     def get(url: str) -> str | None:
         try:
@@ -543,9 +545,9 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     try:
         while get(base) is None:
             if proc.poll() is not None:
-                raise SystemExit(f"gongshi serve exited with {proc.returncode}; see {logf.name}")
+                raise SystemExit(f"gongshi serve exited with {proc.returncode}; see {log_path}")
             if time.perf_counter() - t0 > timeout:
-                raise SystemExit(f"gongshi serve did not serve within {timeout:.0f} s; see {logf.name}")
+                raise SystemExit(f"gongshi serve did not serve within {timeout:.0f} s; see {log_path}")
             time.sleep(0.25)
         res["startup"] = time.perf_counter() - t0
         page = base + target["url"]
@@ -566,9 +568,9 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
                 res["rebuild"] = time.perf_counter() - t1
                 break
             if proc.poll() is not None:
-                raise SystemExit(f"gongshi serve exited with {proc.returncode} during the rebuild; see {logf.name}")
+                raise SystemExit(f"gongshi serve exited with {proc.returncode} during the rebuild; see {log_path}")
             if time.perf_counter() - t1 > timeout:
-                raise SystemExit(f"the edit did not show within {timeout:.0f} s; see {logf.name}")
+                raise SystemExit(f"the edit did not show within {timeout:.0f} s; see {log_path}")
             time.sleep(0.1)
     finally:
         try:
@@ -579,7 +581,6 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        logf.close()
         ledger.write_bytes(original)
     return res
 
@@ -1036,7 +1037,7 @@ def report(results: dict, scales: list[float], meta: dict) -> str:
                   f"median {med(SPEED):.2f} s: the same work took up to {max(SPEED) / min(SPEED):.1f}× as long "
                   "from one run to the next")
     lines = ["## Benchmarks (issue #6)", "",
-             f"{meta['when']}; {meta['machine']}; {loads}; as of {TODAY}; `bench/run {meta['argv']}`. "
+             f"{meta['when']}; {meta['machine']}; {loads}; as of {TODAY}; `bench/run.py {meta['argv']}`. "
              "KB/MB/GB are decimal (1 KB = 1000 B). Times are wall-clock medians of fresh processes "
              "(runs per cell in parentheses); peak RSS from `wait4`. Sizes are uncompressed bytes as served "
              "by a plain static server (budgets judged on these); gzip -6 of the same files for reference.", ""]
@@ -1283,7 +1284,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {float(k): v for k, v in saved.items()}
         LOADS.extend(old_meta.get("loads", []))
         SPEED.extend(old_meta.get("speed", []))
-        meta["argv"] = (old_meta.get("argv", "?") + f"`, then `bench/run {' '.join(argv)}").strip()
+        meta["argv"] = (old_meta.get("argv", "?") + f"`, then `bench/run.py {' '.join(argv)}").strip()
         meta["when"] = old_meta.get("when", "?") + f" (merged {meta['when']})"
     for s in scales:
         results[s] = bench_scale(s, args, parts, results.get(s))

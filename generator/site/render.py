@@ -161,10 +161,14 @@ def relative(from_url: str, to_url: str) -> str:
 class Renderer:
     def __init__(self, view: Derived, overrides: Path | None = None, edit_base: str | None = None):
         self.view = view
+        # A county's override of a template (or of one partial) wins over the packaged one; the
+        # packaged one stays reachable as "gongshi:<name>", so an override can extend it
+        # ({% extends "gongshi:pledge.html" %}) or wrap a packaged macro instead of copying it.
+        packaged = jinja2.PackageLoader("generator.site", "templates")
         loaders: list[jinja2.BaseLoader] = []
         if overrides is not None and overrides.is_dir():
             loaders.append(jinja2.FileSystemLoader(str(overrides)))
-        loaders.append(jinja2.PackageLoader("generator.site", "templates"))
+        loaders += [packaged, jinja2.PrefixLoader({"gongshi": packaged}, delimiter=":")]
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,

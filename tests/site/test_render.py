@@ -157,6 +157,40 @@ def test_template_override_wins(sample_view, tmp_path):
     assert "<h1>" in r.render(pages["units/fgw/"])  # other templates still come from the package
 
 
+def test_override_extends_the_packaged_template(sample_view, tmp_path):
+    """theme_overrides/gongshi/pledge.html adds to the packaged page instead of copying it."""
+    from generator.site.render import Renderer, plan
+
+    (tmp_path / "pledge.html").write_text(
+        '{% extends "gongshi:pledge.html" %}\n'
+        '{% block body %}<p class="county">本县补充说明</p>{{ super() }}{% endblock %}', encoding="utf-8")
+    pages = {p.url: p for p in plan(sample_view)}
+    page = pages["units/fgw/qiye-kaiban/"]
+    packaged = Renderer(sample_view).render(page)
+    got = Renderer(sample_view, tmp_path).render(page)
+    assert got == '<p class="county">本县补充说明</p>' + packaged
+
+
+def test_one_partial_overridden_everywhere(sample_view, tmp_path):
+    """An override of one partial (a macro) reaches every page that uses it, the packaged pages and
+    other partials included; the override can wrap the packaged macro."""
+    from generator.site.render import Renderer, plan
+
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "badge.html").write_text(
+        '{% from "gongshi:partials/badge.html" import badge as packaged %}\n'
+        '{% macro badge(state, stale=False) %}<span class="county-badge">{{ packaged(state, stale) }}</span>{% endmacro %}',
+        encoding="utf-8")
+    pages = {p.url: p for p in plan(sample_view)}
+    r = Renderer(sample_view, tmp_path)
+    pledge = r.render(pages["units/fgw/qiye-kaiban/"])
+    unit = r.render(pages["units/fgw/"])  # through partials/pledge_table.html
+    assert '<span class="county-badge"><span class="gs-badge gs-s-' in pledge
+    calls = unit.count('class="gs-badge gs-s-') - unit.count("gs-s-stale")  # a stale pledge's badge has two spans
+    assert unit.count('class="county-badge"') == calls > 0
+    assert "county-badge" not in Renderer(sample_view).render(pages["units/fgw/"])
+
+
 def test_frozen_phase_report_uses_the_phase_end(sample_view):
     """/campaigns/<c>/<phase>/ is the record as of the phase's end (contract §5)."""
     from generator.site.render import plan

@@ -6,10 +6,10 @@ keeps a :class:`Loc` telling where it was written, for messages and "edit this p
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-import datetime
 from datetime import date
 from typing import Any
 

@@ -389,3 +389,4 @@ class Dataset:
     units: Mapping[str, UnitFolder]
     inspections: tuple[Inspection, ...] = ()
     evaluations: Mapping[str, Evaluation] = field(default_factory=dict)
+    data_dir: str = "data"  # the data folder, a posix path relative to root (the plugin's data_dir)

@@ -49,4 +49,4 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):
-            yield f"units/{uid}/{ev}", root / "data" / "units" / uid / ev
+            yield f"units/{uid}/{ev}", root / ds.data_dir / "units" / uid / ev

@@ -59,8 +59,8 @@ class GitSource(Source):
     """``data/`` as it was at a git revision: ``git ls-tree`` lists it, one ``git cat-file --batch``
     process reads the files the loader asks for."""
 
-    def __init__(self, root: Path | str, rev: str):
-        super().__init__(Path(root))
+    def __init__(self, root: Path | str, rev: str, data_dir: str = "data"):
+        super().__init__(Path(root), data_dir)
         self.rev = rev
         if not self.root.is_dir() or _git(self.root, "rev-parse", "--git-dir").returncode != 0:
             raise IntegrityError(f"{self.root} 不是 git 仓库：--base 和 diff 要在 git 仓库中运行"
@@ -70,9 +70,9 @@ class GitSource(Source):
             raise IntegrityError(f"找不到 git 版本“{rev}”：请检查分支名或提交号是否写对；"
                                  "在 CI 中还要用 fetch-depth: 0 取回完整历史，并先 git fetch 基准分支")
         self.commit = res.stdout.decode().strip()
-        res = _git(self.root, "ls-tree", "-r", "-z", self.commit, "--", "data/")
+        res = _git(self.root, "ls-tree", "-r", "-z", self.commit, "--", f"{data_dir}/")
         if res.returncode != 0:
-            raise IntegrityError(f"无法读取版本“{rev}”中的 data/：{res.stderr.decode(errors='replace').strip()}")
+            raise IntegrityError(f"无法读取版本“{rev}”中的 {data_dir}/：{res.stderr.decode(errors='replace').strip()}")
         self._blobs: dict[str, str] = {}
         for item in res.stdout.split(b"\0"):
             if not item:
@@ -128,9 +128,9 @@ class GitSource(Source):
         self.close()
 
 
-def load_rev(root: Path | str, rev: str) -> tuple[R.Dataset, GitSource]:
+def load_rev(root: Path | str, rev: str, data_dir: str = "data") -> tuple[R.Dataset, GitSource]:
     """The dataset at ``rev``; problems in it are not this check's business and are dropped."""
-    with GitSource(root, rev) as src:
+    with GitSource(root, rev, data_dir) as src:
         ds, _declared = load(src, Problems())
     return ds, src
 
@@ -533,7 +533,7 @@ def rev_label(rev: str, src: GitSource) -> str:
 
 def check_against_rev(root: Path | str, rev: str, checked) -> list[Problem]:
     """Integrity of the checked data against ``data/`` at git revision ``rev`` (``check --base``)."""
-    old_ds, src = load_rev(root, rev)
+    old_ds, src = load_rev(root, rev, checked.dataset.data_dir)
     snap = snapshot_of_dataset(old_ds, checked.today, rev_label(rev, src))
     return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
 

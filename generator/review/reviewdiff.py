@@ -355,14 +355,14 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
 
 
 def review_markdown(root: Path, base: str, head: str | None, as_of: date | None = None,
-                    today: date | None = None) -> str:
+                    today: date | None = None, data_dir: str = "data") -> str:
     """The reviewers' Markdown for the change from ``base`` to ``head`` (None: the working tree)."""
-    old_ds, base_src = load_rev(root, base)
+    old_ds, base_src = load_rev(root, base, data_dir)
     if head is None:
-        src: Source = Source(root)
+        src: Source = Source(root, data_dir)
         head_label = "工作区"
     else:
-        src = GitSource(root, head)
+        src = GitSource(root, head, data_dir)
         head_label = rev_label(md(head), src)
     try:
         res = check(root, as_of, today, source=src)
@@ -377,12 +377,12 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label) + "\n"
 
 
-def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None) -> int:
+def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None, data_dir: str = "data") -> int:
     """``gongshi diff BASE [HEAD]``: Markdown for reviewers on standard output."""
     import sys
 
     try:
-        text = review_markdown(Path(root), base, head, as_of)
+        text = review_markdown(Path(root), base, head, as_of, data_dir=data_dir)
     except IntegrityError as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from generator.model.forge import report_query
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
 from generator.site import charts, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
+from generator.view.events import Event
 from generator.view.events import events as all_events
 
 KIND_ZH = {DutyKind.PLEDGES: "公开承诺", DutyKind.LEDGER: "工作台账", DutyKind.REPORT: "总结报告", DutyKind.PROBLEMS: "问题清单"}
@@ -69,11 +70,12 @@ class Site:
         return self._frozen[d]
 
 
-def plan(view: Derived) -> list[Page]:
-    """All generated pages, in a stable order."""
+def plan(view: Derived, events: list[Event] | None = None, sizes: dict[str, int] | None = None) -> list[Page]:
+    """All generated pages, in a stable order. ``events``: the view's event stream if the caller has it;
+    ``sizes``: the byte size of each open-data file (site path → bytes), listed on the open-data page."""
     site = Site(view)
     ds = view.dataset
-    stream = all_events(view)
+    stream = all_events(view) if events is None else events
     from generator.view.tables import CSV_TABLES, TABLES
 
     data_files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
@@ -88,7 +90,7 @@ def plan(view: Derived) -> list[Page]:
         Page("evaluations/index.md", "evaluations/", "考核评比", "evaluations.html", kind="evaluations"),
         Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
         Page("data/index.md", "data/", "开放数据", "data.html",
-             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
+             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": sizes or {}}, kind="data"),
         Page("search/index.md", "search/", "搜索", "search.html", kind="search",
              description=f"在{ds.site.title}搜索承诺、单位、问题整改和活动"),
     ]
@@ -119,7 +121,7 @@ def plan(view: Derived) -> list[Page]:
                           description=f"{u.name}的公开承诺、工作台账和问题整改"))
         pages.append(Page(f"units/{uid}/rectifications/index.md", f"units/{uid}/rectifications/",
                           f"{u.name} · 问题整改", "rectifications.html", {"unit": folder},
-                          edit=(f"data/units/{uid}/rectifications.yaml", 1),
+                          edit=(f"{ds.data_dir}/units/{uid}/rectifications.yaml", 1),
                           updated=_max_date(*(_rect_updated(r) for r in rv)), kind="rectifications"))
         pages.append(Page(f"units/{uid}/notice/index.md", f"units/{uid}/notice/", f"{u.name} · 公示单",
                           "notice.html", {"unit": folder}, edit=(u.loc.path, 1), updated=updated, kind="notice"))

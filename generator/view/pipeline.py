@@ -59,10 +59,11 @@ def parse_as_of(text: str | None) -> date | None:
 
 
 def check(root: Path | str, as_of: date | None = None, today: date | None = None,
-          source: Source | None = None) -> Checked:
-    """Read, validate and derive a project; ``today`` defaults to the real today of the site."""
+          source: Source | None = None, data_dir: str = "data") -> Checked:
+    """Read, validate and derive a project whose data folder is ``data_dir`` (relative to ``root``);
+    ``today`` defaults to the real today of the site."""
     problems = Problems()
-    ds, declared = load(source or Source(Path(root)), problems)
+    ds, declared = load(source or Source(Path(root), data_dir), problems)
     if today is None:
         today = today_in(ds.site.timezone)
     validate(ds, declared, today, problems)

@@ -211,6 +211,7 @@ def cmd_plain(root: Path, plain: Path) -> None:
     """Write the generated pages as Markdown files under ``plain/content`` (+ mkdocs.yml)."""
     import html
 
+    from generator.site.charts import stylesheet
     from generator.site.render import Renderer, plan
     from generator.view.pipeline import check
 
@@ -236,7 +237,7 @@ def cmd_plain(root: Path, plain: Path) -> None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text("\n".join(meta), encoding="utf-8")
     (content / "assets").mkdir(exist_ok=True)
-    shutil.copy2(REPO / "generator" / "assets" / "gongshi.css", content / "assets" / "gongshi.css")
+    (content / "assets" / "gongshi.css").write_text(stylesheet(), encoding="utf-8")
     shutil.copytree(root / "theme_overrides", plain / "theme_overrides")
     cfg = (root / "mkdocs.yml").read_text(encoding="utf-8")
     cfg = re.sub(r"^  - gongshi:\n(?:    .*\n)*", "", cfg, flags=re.M)

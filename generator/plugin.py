@@ -29,6 +29,7 @@ from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import Spec, static_files
 from generator.site import ASSETS
+from generator.site.charts import stylesheet
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
 from generator.site.scan import scan_fragment, scan_search_index
@@ -140,7 +141,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 continue  # a hand-written page in content/ wins over the generated one
             files.append(File.generated(config, p.src_uri, content=""))
         self._start_bodies(files)
-        files.append(File.generated(config, "assets/gongshi.css", abs_src_path=str(ASSETS / "gongshi.css")))
+        files.append(File.generated(config, "assets/gongshi.css", content=stylesheet()))
         if self.config.search:
             files.append(File.generated(config, "assets/gongshi-search.js",
                                         abs_src_path=str(ASSETS / "gongshi-search.js")))

@@ -186,7 +186,7 @@ class Renderer:
         self.env.globals.update(
             PledgeState=PledgeState, RectState=RectState, DutyState=DutyState, DutyKind=DutyKind,
             KIND_ZH=KIND_ZH, OPEN_PLEDGE=OPEN_PLEDGE, DONE_PLEDGE=DONE_PLEDGE,
-            state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)),
+            state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)), state_class=charts.state_class,
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,
             qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),

@@ -323,3 +323,24 @@ def test_strict_option_and_build_strict(built_copy, tmp_path):
     res = K.run(K.GONGSHI + ["--root", str(root), "build", *as_of], cwd=root)
     out = res.stdout + res.stderr
     assert res.returncode == 1 and "久未更新" in out and "Traceback" not in out, out
+
+
+def test_chart_bars_and_badges_share_each_state_colour(sample_site):
+    """One table of state colours: every bar of the home page's state charts has the colour the
+    built stylesheet gives the badge of the same state (the legend under the bar)."""
+    css = (sample_site / "assets" / "gongshi.css").read_text(encoding="utf-8")
+    props = dict(re.findall(r"--(gs-[sd]-[a-z_]+):\s*(#[0-9a-f]{6})", css))
+    rules = dict(re.findall(r"\.(gs-[sd]-[a-z_]+) \{ background: var\(--(gs-[sd]-[a-z_]+)\) !important; \}", css))
+    assert len(props) >= 15 and all(rules[cls] == cls for cls in props)
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg class="gs-chart gs-bar".*?</svg>\s*<ul class="gs-legend">(.*?)</ul>', home, re.S)
+    assert len(charts) == 3, "pledges, problems and phase duties by state"
+    checked = 0
+    for chart in re.finditer(r'(<svg class="gs-chart gs-bar".*?</svg>)\s*<ul class="gs-legend">(.*?)</ul>', home, re.S):
+        fills = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', chart.group(1))
+        classes = re.findall(r'class="gs-badge (gs-[sd]-[a-z_]+)"', chart.group(2))
+        assert fills and len(fills) == len(classes)
+        for fill, cls in zip(fills, classes, strict=True):
+            assert props[cls] == fill, f"{cls}: badge {props[cls]}, chart {fill}"
+            checked += 1
+    assert checked >= 8

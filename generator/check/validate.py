@@ -14,7 +14,7 @@ from generator.model.errors import Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
 from generator.model.oddchars import halfwidth
-from generator.model.schema import DATE_RE, TARGET_RE, _near
+from generator.model.schema import DATE_RE, DUTY_KEY, TARGET_RE, _near
 from generator.model.text import bad_link_schemes
 
 Where = tuple[str, int, str]  # (path, line, key) of a field: Loc.at(name)
@@ -124,12 +124,12 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
             problems.error(*ph.loc.at("end"), f"阶段结束日期 {ph.end} 早于开始日期 {ph.start}")
         _markdown(problems, ph.loc.at("summary"), ph.summary)
         for d in ph.duties:
-            need = "every_days" if d.kind is R.DutyKind.LEDGER else "due"
-            other = "due" if need == "every_days" else "every_days"
+            need = DUTY_KEY[d.kind.value]
             if getattr(d, need) is None:
                 problems.error(d.loc.path, d.loc.line, f"{d.loc.key}.{need}", f"{d.kind.value} 类责任必须填写 {need}")
-            if getattr(d, other) is not None:
-                problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
+            for other in sorted(set(DUTY_KEY.values()) - {need}):
+                if getattr(d, other) is not None:
+                    problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
     ind_ids: set[str] = set()
     for ind in c.indicators:
         if ind.id in ind_ids:

@@ -385,10 +385,13 @@ class F:
 class Obj(Type):
     zh = "映射"
 
-    def __init__(self, cls: type | None, fields: list[F], doc: str = ""):
+    def __init__(self, cls: type | None, fields: list[F], doc: str = "", key_by: tuple[str, dict[str, str]] | None = None):
         self.cls = cls
         self.fields = {f.name: f for f in fields}
         self.doc = doc
+        # (field, {value: key}): the one optional key each value of ``field`` needs; the other keys
+        # named in the map are not allowed with it. validate reports it; the JSON Schema says it.
+        self.key_by = key_by
 
     def convert(self, node, ctx, key, extra: dict | None = None):
         if not isinstance(node, Map):
@@ -440,6 +443,11 @@ class Obj(Type):
         req = [f.name for f in self.fields.values() if f.required]
         if req:
             out["required"] = req
+        if self.key_by is not None:
+            on, keys = self.key_by
+            out["allOf"] = [{"if": {"properties": {on: {"const": value}}, "required": [on]},
+                             "then": {"required": [need], "properties": {k: False for k in sorted(set(keys.values()) - {need})}}}
+                            for value, need in keys.items()]
         if self.doc:
             out["description"] = self.doc
         return out
@@ -518,11 +526,14 @@ SITE = Obj(R.Site, [
       doc="（可选）数据仓库所在的平台：github、forgejo（也适用于 Gitea）或 gitlab，默认 github；决定 CODEOWNERS、“编辑此页”和反映问题链接"),
 ], doc="网站整体设置")
 
+# The duty rule: a ledger duty has an interval (every_days), every other kind a date (due).
+DUTY_KEY = {kind.value: "every_days" if kind is R.DutyKind.LEDGER else "due" for kind in R.DutyKind}
+
 DUTY = Obj(R.Duty, [
     F("kind", EnumOf(R.DutyKind), True, "责任类型：pledges（公开承诺）、ledger（台账）、report（总结报告）、problems（问题清单）"),
-    F("due", DATE, doc="截止日期（pledges、report、problems 必填）"),
-    F("every_days", Int(1, 366), doc="台账最长间隔天数（ledger 必填）"),
-], doc="本阶段每个参与单位必须完成的公开责任")
+    F("due", DATE, doc=f"截止日期（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'due')} 必填）"),
+    F("every_days", Int(1, 366), doc=f"台账最长间隔天数（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'every_days')} 必填）"),
+], doc="本阶段每个参与单位必须完成的公开责任", key_by=("kind", DUTY_KEY))
 
 PHASE = Obj(R.Phase, [
     F("id", ID, True, "阶段标识，在本活动内唯一，用于网址"),

@@ -13,7 +13,7 @@ from typing import Any
 from generator import __version__
 from generator.model.records import PledgeState
 from generator.model.serial import to_json
-from generator.view.derive import Derived
+from generator.view.derive import Derived, round_rate
 from generator.view.tables import COLUMNS
 
 
@@ -39,8 +39,8 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
             "rectifications": s.rect_total if s else 0,
             "rectifications_open": s.rect_open if s else 0,
             "duties_missed": s.duties_missed if s else 0,
-            "on_time_rate": _r(s.on_time_rate) if s else None,
-            "closure_rate": _r(s.closure_rate) if s else None,
+            "on_time_rate": round_rate(s.on_time_rate) if s else None,
+            "closure_rate": round_rate(s.closure_rate) if s else None,
             "url": f"units/{uid}/",
         })
     for v in view.pledges:
@@ -83,10 +83,6 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
 def _state(name: str):
 
     return PledgeState[name]
-
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
 
 
 def csv_bytes(table: str, table_rows: list[dict[str, Any]]) -> bytes:

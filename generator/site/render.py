@@ -7,7 +7,6 @@ be overridden one by one from ``theme_overrides/gongshi/``.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from mkdocs.utils import get_relative_url
 
 from generator.model import records as R
 from generator.model import text
@@ -145,19 +145,11 @@ def _rect_updated(r: RectView) -> date:
 
 
 def relative(from_url: str, to_url: str) -> str:
-    """A link from one page URL to another (both relative to the site root), for any base path."""
-    if "#" in to_url:
-        to_url, frag = to_url.split("#", 1)
-        frag = "#" + frag
-    else:
-        frag = ""
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath("/" + to_url, "/" + base) if to_url != base else "."
-    if (to_url == "" or to_url.endswith("/")) and not rel.endswith("/"):
-        rel += "/"
-    if rel == "./":
-        rel = "./"
-    return rel + frag
+    """A link from one page URL to another (both relative to the site root), for any base path:
+    MkDocs' own rule (the plugin uses it too), with the site root written "./" and a fragment kept."""
+    to_url, _, frag = to_url.partition("#")
+    rel = get_relative_url(to_url or "./", from_url or ".")
+    return rel + "#" + frag if frag else rel
 
 
 class Renderer:

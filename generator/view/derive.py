@@ -174,14 +174,15 @@ class Stats:
             "pledges_stale": self.stale,
             "rectifications": {s.value: self.rects[s] for s in RectState},
             "duties": {s.value: self.duties[s] for s in DutyState},
-            "on_time_rate": _round(self.on_time_rate),
-            "closure_rate": _round(self.closure_rate),
+            "on_time_rate": round_rate(self.on_time_rate),
+            "closure_rate": round_rate(self.closure_rate),
             "overdue_days": self.overdue_days,
             "max_overdue_days": self.max_overdue_days,
         }
 
 
-def _round(x: float | None) -> float | None:
+def round_rate(x: float | None) -> float | None:
+    """A rate as published (open data, figures): four decimals."""
     return None if x is None else round(x, 4)
 
 

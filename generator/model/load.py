@@ -305,7 +305,7 @@ def _yaml_stem(rel: str, data: str, problems: Problems, hint: str) -> str | None
 
 
 def _unknown_file(name: str, hint: str, options: Iterable[str] = ()) -> str:
-    near = schema._near(name, options) if options else ""
+    near = schema.did_you_mean(name, options) if options else ""
     if name.endswith(".yml"):
         near = "（扩展名应为 .yaml，不是 .yml）"
     return f"无法识别的文件或文件夹“{name}”{near}：{hint}"

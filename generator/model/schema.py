@@ -125,7 +125,7 @@ class Str(Type):
         inner = oddchars.strip_curly(value)
         if inner is not None and inner.strip() in choices:
             return f"{oddchars.shown(value)}不是可选值：{oddchars.value_problem(value, fix=inner.strip())}"
-        return f"“{value}”不是可选值{_near(value, choices)}：{options}"
+        return f"“{value}”不是可选值{did_you_mean(value, choices)}：{options}"
 
     def _bad_format(self, value: str, ctx: Ctx) -> str:
         odd = oddchars.value_problem(value)
@@ -479,10 +479,11 @@ def _unknown_key(name: str, value: Node, fields: dict) -> str:
         plain = oddchars.halfwidth(oddchars.strip_curly(name) or name).strip()
         if plain in fields:  # “title” or ｔｉｔｌｅ
             return f"未知的键{oddchars.shown(name)}：{oddchars.value_problem(name, fix=plain, what='键')}"
-    return f"未知的键“{name}”{_near(name, fields)}：{keys}"
+    return f"未知的键“{name}”{did_you_mean(name, fields)}：{keys}"
 
 
-def _near(word: str, options) -> str:
+def did_you_mean(word: str, options) -> str:
+    """“（您是不是想写“…”？）” when one of ``options`` is close to ``word``, else an empty string."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"（您是不是想写“{close[0]}”？）" if close else ""
 

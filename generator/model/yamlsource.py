@@ -68,6 +68,8 @@ Node = Scalar | Seq | Map
 
 @dataclass(frozen=True)
 class YamlProblem:
+    """A problem in a file that can still be read: its line and the message."""
+
     line: int
     message: str
 
@@ -286,11 +288,3 @@ def plain_kind(value: str) -> str:
     """What YAML 1.1 would make of an unquoted scalar: str, bool, int, float, null or timestamp."""
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     return tag.rsplit(":", 1)[-1]
-
-
-def load_text(text: str) -> Node | None:
-    return parse(text)
-
-
-def load_bytes(raw: bytes) -> Node | None:
-    return parse(decode(raw))

@@ -7,7 +7,6 @@ be overridden one by one from ``theme_overrides/gongshi/``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,10 +49,6 @@ class Page:
 def _max_date(*dates) -> date | None:
     ds = [d for d in dates if d is not None]
     return max(ds) if ds else None
-
-
-def unit_label(u: R.Unit) -> str:
-    return u.name
 
 
 class Site:
@@ -214,6 +209,3 @@ def _pct(x: float | None) -> str:
 
 def _zh_date(d: date | None) -> str:
     return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
-
-
-EditUrl = Callable[[str, int], str]

@@ -18,7 +18,6 @@ from generator.model.schema import TARGET_RE
 
 OPEN_PLEDGE = (PledgeState.OVERDUE, PledgeState.NOT_STARTED, PledgeState.IN_PROGRESS)
 DONE_PLEDGE = (PledgeState.DONE, PledgeState.DONE_LATE)
-CLOSED_RECT = (RectState.CLOSED, RectState.CLOSED_LATE)
 
 
 @dataclass(frozen=True)
@@ -201,7 +200,6 @@ class Derived:
     stats: Stats  # the whole site
     unit_stats: dict[str, Stats]
     campaign_stats: dict[str, Stats]
-    unit_campaign_stats: dict[tuple[str, str], Stats]
     by_unit: dict[str, list[PledgeView]] = field(default_factory=dict)
     rects_by_unit: dict[str, list[RectView]] = field(default_factory=dict)
     duties_by_unit: dict[str, list[DutyView]] = field(default_factory=dict)
@@ -442,10 +440,9 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
     total = Stats()
     unit_stats: dict[str, Stats] = {uid: Stats() for uid in ds.units}
     campaign_stats: dict[str, Stats] = {cid: Stats() for cid in ds.campaigns}
-    uc_stats: dict[tuple[str, str], Stats] = defaultdict(Stats)
 
     def buckets(uid: str, cid: str) -> list[Stats]:
-        out = [total, unit_stats.setdefault(uid, Stats()), uc_stats[(uid, cid)]]
+        out = [total, unit_stats.setdefault(uid, Stats())]
         if cid in campaign_stats:
             out.append(campaign_stats[cid])
         return out
@@ -477,7 +474,6 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
         stats=total,
         unit_stats=unit_stats,
         campaign_stats=campaign_stats,
-        unit_campaign_stats=dict(uc_stats),
         by_unit=by_unit,
         rects_by_unit=rects_by_unit,
         duties_by_unit=dict(duties_by_unit),

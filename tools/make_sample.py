@@ -4,8 +4,8 @@
 Run from anywhere: ``.venv/bin/python tools/make_sample.py``.  The script owns ``data/site.yaml``
 and the folders ``data/campaigns``, ``data/units``, ``data/inspections`` and ``data/evaluations``:
 it deletes them and writes them again.  It is deterministic: one ``random.Random(2026)`` and no
-reads of the clock, so two runs give byte-identical files.  The YAML is written as text here
-(every string double-quoted with ``json.dumps``, dates plain, Markdown as ``|`` blocks).
+reads of the clock, so two runs give byte-identical files.  The YAML is written as text
+by ``generator.model.yamltext``, the emitter the benchmark data and the site tests use too.
 
 The sample's "today" is 2026-11-23: no ledger entry, closure, verification, objection, change or
 withdrawal is dated after 2026-11-22 (notice windows that must still be open on 2026-11-23 were
@@ -49,13 +49,15 @@ Choices documented here
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import struct
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+
+from generator.model import yamltext
+from generator.model.yamltext import Md
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -74,90 +76,12 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-# ----------------------------------------------------------------------------------------------
-# YAML text
-# ----------------------------------------------------------------------------------------------
-
-
-class Md(str):
-    """A Markdown field: written as a ``|`` block when it has more than one line."""
-
-
-def _num(v) -> str:
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return repr(round(v, 2))
-    return str(v)
-
-
-def _scalar(v) -> str:
-    if isinstance(v, bool) or v is None:
-        raise TypeError(f"no booleans or nulls in the sample: {v!r}")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        return _num(v)
-    if isinstance(v, str):
-        return json.dumps(str(v), ensure_ascii=False)
-    raise TypeError(repr(v))
-
-
-def _is_block(v) -> bool:
-    return isinstance(v, Md) and "\n" in v
-
-
-def emit_map(m: dict, indent: int) -> list[str]:
-    pad = " " * indent
-    out: list[str] = []
-    for k, v in m.items():
-        if v is None or (isinstance(v, (list, tuple, dict)) and not v):
-            continue
-        if _is_block(v):
-            out.append(f"{pad}{k}: |")
-            for line in str(v).strip("\n").split("\n"):
-                out.append(f"{pad}  {line}" if line.strip() else "")
-        elif isinstance(v, dict):
-            out.append(f"{pad}{k}:")
-            out.extend(emit_map(v, indent + 2))
-        elif isinstance(v, (list, tuple)):
-            out.append(f"{pad}{k}:")
-            out.extend(emit_list(v, indent + 2))
-        else:
-            out.append(f"{pad}{k}: {_scalar(v)}")
-    return out
-
-
-def emit_list(items, indent: int, gap: bool = False) -> list[str]:
-    pad = " " * indent
-    out: list[str] = []
-    for i, item in enumerate(items):
-        if gap and i:
-            out.append("")
-        if isinstance(item, dict):
-            lines = emit_map(item, indent + 2)
-            lines[0] = f"{pad}- {lines[0][indent + 2:]}"
-            out.extend(lines)
-        else:
-            out.append(f"{pad}- {_scalar(item)}")
-    return out
-
-
 def write_yaml(rel: str, kind: str, body, extra_comment: str = "") -> None:
-    path = DATA / rel
     depth = len(Path(rel).parts)  # data/<rel>: the repo root is depth directories up from the file
-    schema = "../" * depth + f"schema/{kind}.json"
-    head = [f"# yaml-language-server: $schema={schema}", NOTE]
+    head = [f"# yaml-language-server: $schema={'../' * depth}schema/{kind}.json", NOTE]
     if extra_comment:
         head += ["# " + line if line else "#" for line in extra_comment.split("\n")]
-    if not isinstance(body, list):
-        lines = emit_map(body, 0)
-    elif body:
-        lines = emit_list(body, 0, gap=True)
-    else:
-        lines = ["[]"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(head + lines) + "\n", encoding="utf-8")
+    yamltext.write(DATA / rel, body, gap=True, head=head)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1586,7 +1510,7 @@ def report_text(u: dict, campaign: str, submitted: date, pledges: list[dict], le
             done.add(e["pledge"])
     n_entries = sum(1 for e in ledger if e["date"] <= cutoff and any(p["id"] == e["pledge"] for p in mine))
     title = (f"{u['name']}主动服务活动总结" if campaign == ZD else f"{u['name']}政务服务“作风建设年”活动总结")
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f"submitted: {submitted.isoformat()}", "---", "",
+    lines = ["---", f"title: {yamltext.scalar(title)}", f"submitted: {yamltext.scalar(submitted)}", "---", "",
              "> 示例数据：示例县为虚构，本报告仅用于演示 gongshi。", ""]
     if campaign == ZD:
         lines += [

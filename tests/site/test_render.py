@@ -1,6 +1,7 @@
 """Page planning and rendering: golden files of the sample's pages, links, overrides.
 
-Goldens live in tests/site/golden/; after an intended change to a template, rewrite them with
+Goldens live in tests/site/golden/ (pages) and tests/site/golden/built/ (the open data and the feed
+of the sample built with `gongshi build --as-of 2025-10-31`); after an intended change, rewrite them with
 
     GONGSHI_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_render.py
 
@@ -63,6 +64,39 @@ def test_golden(rendered, name):
                                             "rendered", n=2))
         pytest.fail(f"/{PAGES[name]} differs from golden/{f.name} "
                     f"(GONGSHI_UPDATE_GOLDEN=1 rewrites it if the change is intended):\n{diff[:6000]}")
+
+
+# The open data and the site feed of the sample as built by `gongshi build --as-of 2025-10-31`:
+# byte for byte (the CSVs' BOM and CRLF included), under the same update flag as the pages.
+DATA_GOLDENS = ["data/gongshi.json", *(f"data/{t}.csv" for t in ("units", "pledges", "ledger", "rectifications", "duties")),
+                "feed.xml", "units/fgw/feed.xml"]
+
+
+def test_data_goldens_cover_every_csv(sample_site):
+    from generator.view.tables import CSV_TABLES
+
+    assert {f"data/{t}.csv" for t in CSV_TABLES} <= set(DATA_GOLDENS)
+    assert all((sample_site / name).is_file() for name in DATA_GOLDENS)
+
+
+@pytest.mark.parametrize("name", DATA_GOLDENS)
+def test_golden_data_file(sample_site, name):
+    got = (sample_site / name).read_bytes()
+    f = GOLDEN / "built" / name
+    if UPDATE or not f.exists():
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(got)
+        if not UPDATE:
+            pytest.fail(f"golden file {f.relative_to(GOLDEN)} did not exist and was written; review it and run again")
+        return
+    want = f.read_bytes()
+    if got != want:
+        import difflib
+
+        diff = "".join(difflib.unified_diff(want.decode("utf-8-sig").splitlines(True), got.decode("utf-8-sig").splitlines(True),
+                                            f"golden/built/{name}", "built", n=2))
+        pytest.fail(f"/{name} differs from golden/built/{name} (GONGSHI_UPDATE_GOLDEN=1 rewrites it if the change is "
+                    f"intended):\n{diff[:6000] or '(the same text: line ends or the BOM differ)'}")
 
 
 def test_rendering_is_deterministic(sample_project, rendered):

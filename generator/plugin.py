@@ -1,7 +1,7 @@
 """The ``gongshi`` MkDocs plugin: thin glue between MkDocs and the library.
 
-``on_config`` checks the data, derives the view and prepares the pages and the open-data files;
-``on_files`` adds them with ``File.generated``, ``on_page_markdown``/``on_page_content`` give each
+``on_config`` checks the data, derives the view and plans the pages; ``on_files`` adds them and the
+open-data files with ``File.generated``, ``on_page_markdown``/``on_page_content`` give each
 generated page its escaped title and its pre-rendered body, ``on_env`` starts Pagefind on the
 search records while MkDocs renders the page templates, ``on_post_build`` puts the search
 bundle in place and fails the build if a body held executable markup, ``on_serve`` watches the
@@ -27,11 +27,11 @@ from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
-from generator.publish.files import Spec, static_files
+from generator.publish.files import static_files
 from generator.site import ASSETS
 from generator.site.charts import stylesheet
 from generator.site.prerender import Prerender, default_workers
-from generator.site.render import Page, Renderer, plan
+from generator.site.render import Page, Renderer, data_page, plan
 from generator.site.scan import scan_fragment, scan_search_index
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
 from generator.view.events import events
@@ -96,11 +96,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # "data last changed" date of every page come from it.
         self.events = events(self.view)
         self.data_changed = max((e.date for e in self.events), default=None)
-        # The files beside the pages are made here, so the open-data page is planned with their sizes.
-        self.static: list[tuple[str, Spec]] = list(static_files(self.view, self.root, self._previous_manifest(), self.events))
-        sizes = {uri: len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
-                 for uri, spec in self.static if not isinstance(spec, Path)}
-        self.pages = plan(self.view, self.events, sizes)
+        self.previous_manifest = self._previous_manifest()
+        self.pages = plan(self.view, self.events)
         if not self.config.search:
             self.pages = [p for p in self.pages if p.kind != "search"]
         self.by_uri = {p.src_uri: p for p in self.pages}
@@ -149,13 +146,20 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 self.indexer.cancel()  # a rebuild under `serve` that never reached on_post_build
             self.indexer = Indexer()
             self.indexer.add(page_records(self.pages, self.view))
-        for uri, spec in self.static:
+        # The open data is made while the workers render page bodies; the open-data page, which
+        # lists each file's size, is planned again with them and rendered when MkDocs asks.
+        sizes: dict[str, int] = {}
+        for uri, spec in static_files(self.view, self.root, self.previous_manifest, self.events):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
                 files.append(File.generated(config, uri, abs_src_path=str(spec)))
             else:
                 files.append(File.generated(config, uri, content=spec))
+                sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
+        if "data/index.md" in self.by_uri:
+            page = self.by_uri["data/index.md"] = data_page(sizes)
+            self.pages = [page if p.src_uri == page.src_uri else p for p in self.pages]
         return files
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
@@ -198,8 +202,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     def _start_bodies(self, files: Files) -> None:
         if self.bodies is not None:
             self.bodies.close()
-        # The search page is the site's own form, rendered when MkDocs asks; the rest ahead.
-        ahead = [p for p in self.pages if p.kind != "search" and self._generated(files, p)]
+        # The open-data page lists file sizes known only after on_files, and the search page
+        # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
+        ahead = [p for p in self.pages if p.kind not in ("data", "search") and self._generated(files, p)]
         workers = self.config.workers or default_workers()
         self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
 

@@ -65,17 +65,23 @@ class Site:
         return self._frozen[d]
 
 
-def plan(view: Derived, events: list[Event] | None = None, sizes: dict[str, int] | None = None) -> list[Page]:
-    """All generated pages, in a stable order. ``events``: the view's event stream if the caller has it;
-    ``sizes``: the byte size of each open-data file (site path → bytes), listed on the open-data page."""
+def data_page(sizes: dict[str, int] | None = None) -> Page:
+    """The open-data page; ``sizes``: the byte size of each file it lists (site path → bytes), once
+    the files are made (the plugin plans it again then)."""
+    from generator.view.tables import CSV_TABLES, TABLES
+
+    files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
+        ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
+        ("data/manifest.json", DATA_FILES["manifest"]), ("feed.xml", DATA_FILES["feed"])]
+    return Page("data/index.md", "data/", "开放数据", "data.html",
+                {"files": files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": sizes or {}}, kind="data")
+
+
+def plan(view: Derived, events: list[Event] | None = None) -> list[Page]:
+    """All generated pages, in a stable order. ``events``: the view's event stream if the caller has it."""
     site = Site(view)
     ds = view.dataset
     stream = all_events(view) if events is None else events
-    from generator.view.tables import CSV_TABLES, TABLES
-
-    data_files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
-        ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
-        ("data/manifest.json", DATA_FILES["manifest"]), ("feed.xml", DATA_FILES["feed"])]
     pages: list[Page] = [
         Page("index.md", "", ds.site.title, "home.html", {"events": stream}, kind="home",
              description=f"{ds.site.title}：承诺、台账、问题整改与督查考核的公开记录"),
@@ -84,8 +90,7 @@ def plan(view: Derived, events: list[Event] | None = None, sizes: dict[str, int]
         Page("inspections/index.md", "inspections/", "督查", "inspections.html", kind="inspections"),
         Page("evaluations/index.md", "evaluations/", "考核评比", "evaluations.html", kind="evaluations"),
         Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
-        Page("data/index.md", "data/", "开放数据", "data.html",
-             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": sizes or {}}, kind="data"),
+        data_page(),
         Page("search/index.md", "search/", "搜索", "search.html", kind="search",
              description=f"在{ds.site.title}搜索承诺、单位、问题整改和活动"),
     ]

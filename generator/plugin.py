@@ -164,9 +164,6 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         gp = self.by_uri.get(page.file.src_uri)
-        page.meta["gs_as_of"] = self.view.as_of.isoformat()
-        if self.data_changed is not None:
-            page.meta["gs_data_changed"] = self.data_changed.isoformat()
         if gp is None or page.file.generated_by is None:
             return markdown
         # Material puts titles and descriptions into the page unescaped, and its search
@@ -220,6 +217,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["gs_memo"] = {}  # one build's memo for main.html; a rebuild starts afresh
+        # The same for every page: main.html states them under each hand-written page.
+        env.globals["gs_as_of"] = self.view.as_of.isoformat()
+        env.globals["gs_data_changed"] = self.data_changed.isoformat() if self.data_changed else None
         if self.indexer is not None:
             try:
                 self.indexer.start()

@@ -60,8 +60,11 @@ def _map(m: dict, pad: str, out: list[str]) -> None:
             out.append(f"{pad}{k}: |")
             out.extend(f"{pad}  {line}" if line.strip() else "" for line in v.strip("\n").split("\n"))
         elif isinstance(v, dict):
-            out.append(f"{pad}{k}:")
-            _map(v, pad + "  ", out)
+            inner: list[str] = []
+            _map(v, pad + "  ", inner)
+            if inner:  # a mapping whose every value is absent is absent too
+                out.append(f"{pad}{k}:")
+                out.extend(inner)
         elif isinstance(v, (list, tuple)):
             out.append(f"{pad}{k}:")
             _list(v, pad + "  ", out)
@@ -76,7 +79,10 @@ def _list(items: list | tuple, pad: str, out: list[str], gap: bool = False) -> N
         if isinstance(item, dict):
             start = len(out)
             _map(item, pad + "  ", out)
-            out[start] = f"{pad}- {out[start][len(pad) + 2:]}"
+            if len(out) == start:
+                out.append(f"{pad}- {{}}")
+            else:
+                out[start] = f"{pad}- {out[start][len(pad) + 2:]}"
         else:
             out.append(f"{pad}- {scalar(item)}")
 

@@ -148,13 +148,13 @@ def cmd_diff(args) -> int:
 def cmd_codeowners(args) -> int:
     from generator.review.codeowners import codeowners_command
 
-    return codeowners_command(_root(args), check_only=args.check)
+    return codeowners_command(_root(args), check_only=args.check, data=_data_dir(args))
 
 
 def cmd_notices(args) -> int:
     from generator.publish.notices import notices_command
 
-    return notices_command(_root(args), args.out, args.units)
+    return notices_command(_root(args), args.out, args.units, data=_data_override(args))
 
 
 def cmd_init(args) -> int:

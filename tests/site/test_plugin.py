@@ -344,3 +344,15 @@ def test_chart_bars_and_badges_share_each_state_colour(sample_site):
             assert props[cls] == fill, f"{cls}: badge {props[cls]}, chart {fill}"
             checked += 1
     assert checked >= 8
+
+
+def test_data_dir_codeowners(records_project, tmp_path):
+    """CODEOWNERS names the data folder the project really has."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.run(K.GONGSHI + ["--root", str(root), "codeowners"], cwd=root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    text = next(p for p in (root / ".github" / "CODEOWNERS", root / ".forgejo" / "CODEOWNERS",
+                            root / ".gitlab" / "CODEOWNERS") if p.is_file()).read_text(encoding="utf-8")
+    assert "/records/units/fgw/" in text and "/records/site.yaml" in text
+    assert "/data/" not in text

@@ -192,7 +192,7 @@ def snapshot_of_dataset(ds: R.Dataset, today: date, label: str) -> Snapshot:
     return snap
 
 
-def snapshot_of_export(data: dict, label: str) -> Snapshot:
+def snapshot_of_export(data: dict, label: str, data_dir: str = "data") -> Snapshot:
     try:
         as_of = date.fromisoformat(str(data.get("as_of")))
     except ValueError:
@@ -202,19 +202,19 @@ def snapshot_of_export(data: dict, label: str) -> Snapshot:
         kind, _, ident = key.partition(":")
         parts = ident.split("/")
         if kind == "unit":
-            snap.units[ident] = Old(rec, f"data/units/{ident}/unit.yaml", 0, "", True, unknown)
+            snap.units[ident] = Old(rec, f"{data_dir}/units/{ident}/unit.yaml", 0, "", True, unknown)
         elif kind == "pledge" and len(parts) == 2:
-            snap.pledges[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/pledges.yaml", 0, "", True, unknown)
+            snap.pledges[(parts[0], parts[1])] = Old(rec, f"{data_dir}/units/{parts[0]}/pledges.yaml", 0, "", True, unknown)
         elif kind == "ledger" and len(parts) == 4:
             snap.ledger.setdefault((parts[0], parts[1], parts[2]), []).append(
-                Old(rec, f"data/units/{parts[0]}/ledger.yaml", 0, "", True, unknown))
+                Old(rec, f"{data_dir}/units/{parts[0]}/ledger.yaml", 0, "", True, unknown))
         elif kind == "rectification" and len(parts) == 2:
-            snap.rectifications[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/rectifications.yaml", 0, "",
+            snap.rectifications[(parts[0], parts[1])] = Old(rec, f"{data_dir}/units/{parts[0]}/rectifications.yaml", 0, "",
                                                             True, unknown)
         elif kind == "inspection":
-            snap.inspections[ident] = Old(rec, "data/inspections/", 0, "", True, unknown)
+            snap.inspections[ident] = Old(rec, f"{data_dir}/inspections/", 0, "", True, unknown)
         elif kind == "evaluation":
-            snap.evaluations[ident] = Old(rec, f"data/evaluations/{ident}.yaml", 0, "", True, unknown)
+            snap.evaluations[ident] = Old(rec, f"{data_dir}/evaluations/{ident}.yaml", 0, "", True, unknown)
     return snap
 
 
@@ -318,7 +318,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             continue
         p = new_pledges.get((uid, pid))
         if p is None:
-            path = f"data/units/{uid}/pledges.yaml"
+            path = f"{ds.data_dir}/units/{uid}/pledges.yaml"
             ids = declared_pledges.get(uid, set())
             if ids is None or pid in ids or broken(path):
                 continue  # written, or in a file that could not be read: its own error says why
@@ -340,7 +340,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         news = new_groups.get((uid, pid, day), [])
         new_own = [own(e) for e in news]
         pairs, lost, spare = match_in_order([o.own for o in olds], new_own)
-        path = f"data/units/{uid}/ledger.yaml"
+        path = f"{ds.data_dir}/units/{uid}/ledger.yaml"
         for i in lost:
             o = olds[i]
             what = f"承诺 {pid} 在 {day} 的台账" + (f"（当天第 {i + 1} 条）" if len(olds) > 1 else "")
@@ -367,7 +367,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             continue
         r = new_rects.get((uid, rid))
         if r is None:
-            path = f"data/units/{uid}/rectifications.yaml"
+            path = f"{ds.data_dir}/units/{uid}/rectifications.yaml"
             ids = declared_rects.get(uid, set())
             if ids is None or rid in ids or broken(path):
                 continue
@@ -385,7 +385,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             continue
         found = new_insp.get(iid)
         if found is None:
-            if iid in declared_insp or not insp_complete or any(p.startswith("data/inspections/") for p in bad_files):
+            if iid in declared_insp or not insp_complete or any(p.startswith(f"{ds.data_dir}/inspections/") for p in bad_files):
                 continue
             out.error(o.path, 0, "", f"已公开的督查“{iid}”（{o.own.get('date')}，{short(o.own.get('by'))}）被删除了："
                                      "督查记录公开后不能删除，请恢复它；如有错误，在 summary 中补充说明")
@@ -398,7 +398,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             continue
         ev = ds.evaluations.get(cid)
         if ev is None:
-            if broken(f"data/evaluations/{cid}.yaml"):
+            if broken(f"{ds.data_dir}/evaluations/{cid}.yaml"):
                 continue
             out.error(o.path, 0, "", f"已公布的考核评比结果（活动 {cid}，{o.own.get('published')} 公布）被删除了："
                                      "考核结果公布后不能删除，请恢复它")
@@ -554,6 +554,6 @@ def read_export(path: Path | str) -> dict:
 def check_against_export(path: Path | str, checked) -> list[Problem]:
     """Integrity of the checked data against a published gongshi.json (``check --base-export``)."""
     data = read_export(path)
-    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）")
+    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）", checked.dataset.data_dir)
     return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
 

@@ -356,3 +356,16 @@ def test_data_dir_codeowners(records_project, tmp_path):
                             root / ".gitlab" / "CODEOWNERS") if p.is_file()).read_text(encoding="utf-8")
     assert "/records/units/fgw/" in text and "/records/site.yaml" in text
     assert "/data/" not in text
+
+
+def test_data_dir_check_against_a_revision(records_project, tmp_path):
+    """check --base reads the earlier revision's records/ too, and says which published unit went."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "records"]):
+        assert K.run(git + cmd).returncode == 0
+    shutil.rmtree(root / "records" / "units" / "spj")
+    res = K.run(K.GONGSHI + ["--root", str(root), "check", "--base", "main", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert re.search(r"records/units/spj/unit\.yaml:.*（spj）.*被删除了", res.stdout), res.stdout

@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator.model import yamltext
 from generator.model.yamltext import Day as D
@@ -337,7 +338,7 @@ class Gen:
 
     def ledger_note(self, svc: str, mode: str, done: bool) -> str:
         r = self.r
-        parts = []
+        parts: list[str] = []
         n = 0
         tpls = r.sample(LEDGER_TPL, 3)
         while n < 30 or (tpls and n < 70 and r.random() < 0.35):
@@ -480,7 +481,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
 
     # ---- inspections first: their findings create rectifications ----------------
     rects_of: dict[str, list[dict]] = {u["id"]: [] for u in units}
-    inspections = []
+    inspections: list[dict[str, Any]] = []
     for j in range(n_insp):
         camp = zf if r.random() < 0.6 else zd
         pool = zf_ids if camp == zf else all_ids
@@ -496,7 +497,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
                 findings.append({"unit": uid, "result": "发现问题", "note": rec["_issue"], "rectification": rec})
             else:
                 findings.append({"unit": uid, "result": "合格", "note": r.choice(FINDING_OK)})
-        insp = {"id": f"{pfx}dc-{j + 1:03d}", "campaign": camp, "date": D(when), "method": method,
+        insp: dict[str, Any] = {"id": f"{pfx}dc-{j + 1:03d}", "campaign": camp, "date": D(when), "method": method,
                 "by": f"{cname}作风建设年活动领导小组办公室督查组" if camp == zf else f"{cname}营商办督查组",
                 "summary": Md(f"{cn_date(when)}，督查组采取{method}方式，对{len(chosen)}个单位的窗口服务、承诺落实情况进行检查。"),
                 "findings": findings}
@@ -686,7 +687,7 @@ def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict
         if r.random() < 0.7:
             L = g.between(P + 5, W - 1)
             final, n = r.randint(5, 60), 1
-    p = {
+    p: dict[str, Any] = {
         "id": f"fw-{num:03d}",
         "campaign": camp,
         "title": g.title(svc, mode),
@@ -706,7 +707,7 @@ def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict
         nm, un, base, op, tgt = r.choice(UNIT_INDICATORS)
         p["indicator"] = {"name": nm, "unit": un, "baseline": base, "target": f"{op} {tgt}"}
         p["_ind"] = (base, op, tgt)
-    changes = []
+    changes: list[dict[str, Any]] = []
     if want != "未公示":
         if DL and r.random() < 0.07:
             frm = DL - r.randint(20, 90)

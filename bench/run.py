@@ -39,7 +39,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".venv"
@@ -79,7 +81,7 @@ def speed_probe() -> float:
     return time.process_time() - t0
 
 
-def timed(cmd: list[str], cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int, str, float]:
+def timed(cmd: list[str | Path], cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int, str, float]:
     """(wall s, exit code, peak RSS in bytes, output, CPU s) of one fresh subprocess (wait4 rusage).
 
     CPU time (user + system) is printed next to wall time: other work on the machine
@@ -105,7 +107,7 @@ def must(res: tuple, what: str) -> tuple:
     return res
 
 
-def med(xs: list[float]) -> float:
+def med(xs: Sequence[float]) -> float:
     return statistics.median(xs)
 
 
@@ -159,7 +161,7 @@ def _as_of():
 
 def cmd_stages(root: Path) -> None:
     """Time load / validate / derive / plan / render (and exports) in one process, as JSON."""
-    t: dict[str, float] = {}
+    t: dict[str, Any] = {}
     t0 = time.perf_counter()
     from generator.check.validate import validate
     from generator.model.errors import Problems
@@ -279,6 +281,7 @@ def cmd_queries(root: Path) -> None:
     from generator.view.pipeline import check
 
     spec = importlib.util.spec_from_file_location("make_data", REPO / "bench" / "make_data.py")
+    assert spec is not None and spec.loader is not None
     md = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(md)
     view = check(root, _as_of(), today=_as_of()).derived
@@ -331,7 +334,7 @@ def cmd_queries(root: Path) -> None:
         {purl(v) for v in visible if "营商环境" in v.pledge.tags}
         | {f"units/{u}/" for u, f in ds.units.items() if "营商环境" in f.unit.name},
         "a pledge tagged 营商环境 or the 营商环境 task force")
-    name = target.responsible.split("（")[0]
+    name = (target.responsible or "").split("（")[0]
     add("责任人", name, {purl(v) for v in visible if (v.responsible or "").split("（")[0] == name},
         "the pledge(s) this person is responsible for")
     head_unit = next((ds.units[u].unit for u in c1 if ds.units[u].unit.head), unit)
@@ -492,7 +495,7 @@ def bench_stages(root: Path, n: int) -> dict:
         log(f"  in-process stages run {i + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in runs[-1].items()
                                                             if isinstance(v, float)))
     keys = [k for k in runs[0] if isinstance(runs[0][k], float)]
-    res = {k: med([r[k] for r in runs]) for k in keys}
+    res: dict[str, Any] = {k: med([r[k] for r in runs]) for k in keys}
     res["runs"] = n
     res["pages"] = runs[0]["pages"]
     kinds = runs[0].get("render_by_kind", {})
@@ -1266,7 +1269,7 @@ def main(argv: list[str] | None = None) -> int:
         old_meta = saved.pop("_meta", {"when": "?", "argv": "?", "machine": "?"})
         LOADS.extend(old_meta.get("loads", []))
         SPEED.extend(old_meta.get("speed", []))
-        results = {float(k): v for k, v in saved.items()}
+        results: dict = {float(k): v for k, v in saved.items()}
         text = report(results, sorted(results), old_meta)
         prof = RUN / "profile.md"
         if prof.is_file():
@@ -1275,7 +1278,7 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / "latest.md").write_text(text, encoding="utf-8")
         return 0
     RUN.mkdir(parents=True, exist_ok=True)
-    results: dict = {}
+    results = {}
     meta = {"when": time.strftime("%Y-%m-%d %H:%M"), "argv": " ".join(argv),
             "machine": f"{os.cpu_count()} CPUs, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GB:.0f} GB RAM, "
                        f"Python {sys.version.split()[0]}"}

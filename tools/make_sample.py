@@ -55,6 +55,7 @@ import struct
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from generator.model import yamltext
 from generator.model.yamltext import Md
@@ -134,7 +135,7 @@ def ind(name, unit, baseline, target):
 
 # Each unit: id, name, short, category, diligent (keeps its ledger within 30 days), pub (first
 # publication day of its 主动服务 pledges), place (where its work happens, for ledger notes).
-UNITS = [
+UNITS: list[dict[str, Any]] = [
     dict(id="chengguan-zhen", name="城关镇人民政府", short="城关镇", category="乡镇政府", diligent=True, pub="2025-12-08",
          place="镇便民服务中心", notice="城关镇便民服务中心一楼大厅公示栏", pledges=[
         G("zhengce-zhaoren", "困难群众“政策找人”主动上门服务",
@@ -953,11 +954,14 @@ def plan_entries(u: dict, spec: dict, published: date) -> tuple[date | None, lis
             deadline = month_end_between(max(lo, date(2026, 4, 30)), date(2026, 10, 31))
         else:
             deadline = rng.choice([date(2026, 12, 31), date(2027, 3, 31), date(2027, 6, 30)])
-    if profile == "late" and deadline + days(8) > date(2026, 11, 15):
+    end: date
+    if profile in ("done", "late"):
+        assert deadline is not None  # both profiles come from a deadline
+    if profile == "late" and deadline is not None and deadline + days(8) > date(2026, 11, 15):
         profile = "overdue"
-    if profile == "done":
+    if profile == "done" and deadline is not None:
         end = max(deadline - days(rng.randint(0, 20)), published + days(30))
-    elif profile == "late":
+    elif profile == "late" and deadline is not None:
         end = min(deadline + days(rng.randint(8, 55)), date(2026, 11, 15))
     else:
         end = LAST
@@ -976,7 +980,7 @@ def plan_entries(u: dict, spec: dict, published: date) -> tuple[date | None, lis
     if not dates:
         dates = [end]
     progress = ramp(len(dates), final)
-    entries = [(x, p, {}) for x, p in zip(dates, progress, strict=True)]
+    entries: list[tuple[date, int, dict]] = [(x, p, {}) for x, p in zip(dates, progress, strict=True)]
     return deadline, entries
 
 
@@ -1263,7 +1267,7 @@ def build_rects() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for uid in sorted(by_unit):
         rs = sorted(by_unit[uid], key=lambda r: r["found"])
-        counter: dict[str, int] = {}
+        counter: dict[tuple[str, int], int] = {}
         u = UNIT_BY_ID[uid]
         recs = []
         for r in rs:
@@ -1281,7 +1285,7 @@ def build_rects() -> dict[str, list[dict]]:
                    "responsible": role_name(u), "deadline": r["deadline"]}
             # progress notes between discovery and closure (or the last day)
             upd_end = min(r["closure"] or LAST, LAST)
-            updates = []
+            updates: list[dict[str, Any]] = []
             cur = r["found"] + days(rng.randint(2, 6))
             while cur < upd_end and len(updates) < 3:
                 pool = UPDATE_LATER if updates else UPDATE_FIRST
@@ -1319,7 +1323,7 @@ def build_rects() -> dict[str, list[dict]]:
 # Inspections
 # ----------------------------------------------------------------------------------------------
 
-INSPECTIONS = [
+INSPECTIONS: list[dict[str, Any]] = [
     dict(id="2025-12-mingcha", campaign=ZD, date="2025-12-03", method="明察暗访", file="2025",
          by="县纪委监委、县委县政府督查局、县营商办联合督导专班",
          summary=Md("活动启动后的首次明察暗访。督导专班以办事群众身份暗访县政务服务中心、社保服务大厅、户政大厅、"
@@ -1399,7 +1403,7 @@ SITE = {
     },
 }
 
-CAMPAIGN_ZD = {
+CAMPAIGN_ZD: dict[str, Any] = {
     "id": ZD,
     "title": "主动服务活动",
     "organizer": "县优化营商环境工作领导小组办公室",
@@ -1443,7 +1447,7 @@ CAMPAIGN_ZD = {
     ],
 }
 
-CAMPAIGN_ZF = {
+CAMPAIGN_ZF: dict[str, Any] = {
     "id": ZF,
     "title": "政务服务“作风建设年”活动",
     "organizer": "县人民政府办公室",

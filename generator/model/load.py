@@ -124,7 +124,7 @@ def _scalar(node, key: str) -> str | None:
 
 def _names(node, *keys: str, id_key: str = "id") -> dict[str, str]:
     """{title or name: id} of every item of a list file's tree, for "您是不是想写" answers."""
-    out = {}
+    out: dict[str, str] = {}
     for item in getattr(node, "items", ()):
         ident = _scalar(item, id_key)
         for k in keys:

@@ -101,7 +101,8 @@ def _broken_ledgers(errors: list[Problem], ds: R.Dataset, declared: Declared) ->
             out[uid] = _ALL
             continue
         if uid not in items:
-            by_seq = dict(enumerate(raw)) if raw else {e.seq: (e.loc.line, e.pledge) for e in ds.units[uid].ledger}
+            by_seq: dict[int, tuple[int, str | None]] = (
+                dict(enumerate(raw)) if raw else {e.seq: (e.loc.line, e.pledge) for e in ds.units[uid].ledger})
             items[uid] = (by_seq, sorted(line for line, _ in by_seq.values()))
         by_seq, lines = items[uid]
         m = _ENTRY_KEY.match(p.key)
@@ -121,4 +122,4 @@ def _held_back(quiet: dict[str, set[str] | None], pledge: R.Pledge) -> bool:
     if pledge.unit not in quiet:
         return False
     held = quiet[pledge.unit]
-    return held is _ALL or pledge.id in held  # type: ignore[operator]
+    return held is _ALL or pledge.id in held

@@ -238,7 +238,7 @@ class Auditor:
         for r in replay(self.log, "网站的清单日志"):
             for msg, key, h1, h2 in r.problems:
                 findings.append(Finding(msg, key, entries[r.index - 1].as_of if r.index else None, r.entry.as_of, h1, h2))
-            if chain_only or r.index < start:
+            if chain_only or r.index < start or first >= len(entries):
                 continue
             step = self.rebuild(r, dict(r.manifest["records"]))
             if prev is not None and r.index >= first:

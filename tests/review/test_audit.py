@@ -292,3 +292,12 @@ def test_unknown_format_version(published):
     (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
     code, _, err = audit(published["url"] + "future/")
     assert code == 2 and "gongshi-log/9" in err and "升级" in err
+
+
+def test_a_build_refuses_to_extend_a_broken_log(published):
+    proj = published["base"] / "proj-honest"
+    res = K.run(K.GONGSHI + ["--root", str(proj), "build", "--as-of", REWRITE_DAY], cwd=proj,
+                env={"GONGSHI_PREVIOUS_LOG": str(published["www"] / "dropped" / "data" / "manifests")})
+    assert res.returncode != 0
+    assert "清单日志有问题" in res.stderr and "链条在这里断开" in res.stderr
+    assert "Traceback" not in res.stderr

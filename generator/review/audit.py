@@ -187,8 +187,8 @@ class Step:
     index: int
     as_of: str
     checked: object
-    src: RecordSource
-    export_path: Path
+    src: RecordSource | None
+    export_path: Path | None
     records: dict[str, str]
     states: dict[str, str]
 
@@ -244,7 +244,10 @@ class Auditor:
             if prev is not None and r.index >= first:
                 findings += self.compare(prev, step)
                 findings += self.past_states(prev, step, shown)
-            shown.append(Step(step.index, step.as_of, None, step.src, step.export_path, {}, step.states))
+            # Only the states stay for later steps; the export (20 MB for a county) goes with its step.
+            shown.append(Step(step.index, step.as_of, None, None, None, {}, step.states))
+            if prev is not None:
+                prev.export_path.unlink()
             prev = step
         return findings
 

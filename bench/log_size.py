@@ -61,6 +61,8 @@ def main() -> int:
             manifest, files = build_log(data, log)
             steps = [raw for path, raw in files if not path.endswith("index.json")]
             log = Log(log.entries + [_entry(files)], steps)
+            if n % 30 == 0:
+                print(f"  … night {n + 1} ({day}): {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
             if n == args.days - 1:
                 full_manifest = len(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode())
                 export_size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())

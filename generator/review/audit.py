@@ -226,13 +226,14 @@ class Auditor:
         first = 0
         if since is not None:
             first = next((i for i, e in enumerate(entries) if e.as_of >= since.isoformat()), len(entries))
-        # The steps rebuilt: from the first checked one's base back to one published before its
-        # reference day (contract §3b), whose states the past-state rule compares; 30 days beyond
-        # the default grace window cover a site that sets a longer one.
+        # The steps rebuilt: from the first checked one's base back to the last one published before
+        # its reference day (contract §3b, default grace window), whose states the past-state rule
+        # compares.  A site with a longer window gets that rule from the step whose reference day
+        # falls after the first rebuilt step.
         start = max(first - 1, 0)
         if first > 0:
-            ref = date.fromisoformat(entries[first - 1].as_of) - timedelta(days=GRACE_DAYS + 30)
-            start = max(0, next((i for i in range(first - 1, -1, -1) if entries[i].as_of < ref.isoformat()), 0))
+            ref = (date.fromisoformat(entries[first - 1].as_of) - timedelta(days=GRACE_DAYS)).isoformat()
+            start = next((i for i in range(first - 1, -1, -1) if entries[i].as_of < ref), 0)
         prev: Step | None = None
         shown: list[Step] = []  # earlier steps whose published states may still be compared
         for r in replay(self.log, "网站的清单日志"):

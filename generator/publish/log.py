@@ -95,8 +95,11 @@ def parse_index(raw: bytes, where: str) -> list[Entry]:
     if data.get("format") != INDEX_FORMAT:
         raise LogError(f"{where} 的格式“{data.get('format')}”无法识别：本程序只认 {INDEX_FORMAT}，"
                        "请升级 gongshi 后再核对")
+    listed = data.get("entries")
+    if not isinstance(listed, list):
+        raise LogError(f"{where} 不是 gongshi 的清单日志：缺少 entries 列表")
     entries = []
-    for i, e in enumerate(data.get("entries") if isinstance(data.get("entries"), list) else []):
+    for i, e in enumerate(listed):
         try:
             entries.append(Entry(as_of=str(e["as_of"]), file=str(e["file"]), hash=str(e["hash"]),
                                  previous=e.get("previous"), count=int(e["count"]), sha256=str(e["sha256"]),
@@ -106,8 +109,6 @@ def parse_index(raw: bytes, where: str) -> list[Entry]:
             raise LogError(f"{where} 的第 {i + 1} 条记录不完整：缺少 as_of、file、hash、count 或 sha256") from None
         if "/" in entries[-1].file or "\\" in entries[-1].file or entries[-1].file.startswith("."):
             raise LogError(f"{where} 的第 {i + 1} 条记录的文件名“{entries[-1].file}”无效")
-    if not isinstance(data.get("entries"), list):
-        raise LogError(f"{where} 不是 gongshi 的清单日志：缺少 entries 列表")
     return entries
 
 
@@ -160,8 +161,8 @@ class Replayed:
 
     index: int
     entry: Entry
-    step: dict | None
-    manifest: dict | None
+    step: dict
+    manifest: dict
     content: dict[str, dict]
     problems: list[tuple[str, str | None, str | None, str | None]]  # (message, record key, hash before, hash after)
 

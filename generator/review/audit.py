@@ -37,7 +37,7 @@ from generator.publish.log import LOG_DIR, Log, LogError, parse_index, replay
 from generator.review.exportsource import RecordSource
 from generator.review.integrity import check_against_export
 from generator.view.derive import derive
-from generator.view.pipeline import check
+from generator.view.pipeline import Checked, check
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 TIMEOUT = 60  # seconds per request
@@ -62,6 +62,8 @@ class Site:
 
     def __init__(self, where: str):
         self.where = where
+        self.url: str | None = None
+        self.dir: Path | None = None
         parsed = urllib.parse.urlsplit(where)
         if parsed.scheme in ("http", "https"):
             self.url = where if where.endswith("/") else where + "/"
@@ -87,6 +89,7 @@ class Site:
                 return path.read_bytes()
             except OSError as exc:
                 raise AuditInputError(f"无法读取 {path}：{exc.strerror}") from None
+        assert self.url is not None  # one of the two is set by __init__
         url = urllib.parse.urljoin(self.url, rel)
         req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
         try:
@@ -186,10 +189,18 @@ class Step:
 
     index: int
     as_of: str
-    checked: object
-    src: RecordSource | None
-    export_path: Path | None
+    checked: Checked
+    src: RecordSource
+    export_path: Path
     records: dict[str, str]
+    states: dict[str, str]
+
+
+@dataclass
+class Shown:
+    """What an earlier step showed: each record's state as of its day."""
+
+    as_of: str
     states: dict[str, str]
 
 
@@ -235,7 +246,7 @@ class Auditor:
             ref = (date.fromisoformat(entries[first - 1].as_of) - timedelta(days=GRACE_DAYS)).isoformat()
             start = next((i for i in range(first - 1, -1, -1) if entries[i].as_of < ref), 0)
         prev: Step | None = None
-        shown: list[Step] = []  # earlier steps whose published states may still be compared
+        shown: list[Shown] = []  # earlier steps whose published states may still be compared
         for r in replay(self.log, "网站的清单日志"):
             for msg, key, h1, h2 in r.problems:
                 findings.append(Finding(msg, key, entries[r.index - 1].as_of if r.index else None, r.entry.as_of, h1, h2))
@@ -246,7 +257,7 @@ class Auditor:
                 findings += self.compare(prev, step)
                 findings += self.past_states(prev, step, shown)
             # Only the states stay for later steps; the export (20 MB for a county) goes with its step.
-            shown.append(Step(step.index, step.as_of, None, None, None, {}, step.states))
+            shown.append(Shown(step.as_of, step.states))
             if prev is not None:
                 prev.export_path.unlink()
             prev = step
@@ -269,7 +280,7 @@ class Auditor:
                                prev.records.get(key or ""), step.records.get(key or "")))
         return out
 
-    def past_states(self, prev: Step, step: Step, shown: list[Step]) -> list[Finding]:
+    def past_states(self, prev: Step, step: Step, shown: list[Shown]) -> list[Finding]:
         """What an earlier step showed, against this step's records viewed as of that step's day."""
         grace = getattr(step.checked.dataset.site, "backdate_grace_days", None)
         grace = GRACE_DAYS if not isinstance(grace, int) else grace

@@ -301,3 +301,7 @@ def test_a_build_refuses_to_extend_a_broken_log(published):
     assert res.returncode != 0
     assert "清单日志有问题" in res.stderr and "链条在这里断开" in res.stderr
     assert "Traceback" not in res.stderr
+    # A log that was set but not fetched (a wrong path, a failed download) must not start a new one.
+    res = K.run(K.GONGSHI + ["--root", str(proj), "build", "--as-of", REWRITE_DAY], cwd=proj,
+                env={"GONGSHI_PREVIOUS_LOG": str(published["base"] / "not-fetched")})
+    assert res.returncode != 0 and "找不到上一次发布的清单日志" in res.stderr and "Traceback" not in res.stderr

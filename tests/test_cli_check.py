@@ -7,6 +7,7 @@ from helpers import (
     CAMPAIGN,
     CAMPAIGN_YAML,
     LEDGER_FGW,
+    LEDGER_SWJ,
     PLEDGES_FGW,
     PLEDGES_SWJ,
     SITE,
@@ -263,3 +264,61 @@ def test_missing_project_is_a_data_error_not_a_crash(tmp_path):
     assert rc == 1
     _no_traceback(out, err)
     assert "data/site.yaml" in out
+
+
+# ---- no 久未更新 from a ledger that could not be read (issue 15) ----------------------------------
+
+SWJ_LEDGER = "data/units/swj/ledger.yaml"
+CHANGTAI_ENTRY = """\
+- date: 2025-03-01
+  pledge: changtai
+  progress: 20
+  note: 上门服务 3 次。
+"""  # appended to LEDGER_SWJ: ledger[1] on line 5, its progress on line 7
+QUIET_PLEDGE = """\
+- id: xuanjiang
+  campaign: zhudong-fuwu
+  title: 政策宣讲进园区
+  commitment: 每季度进园区宣讲。
+  published: 2025-01-12
+"""  # appended after OPEN_PLEDGE: pledges[2] on line 12; open, never any entry
+
+
+def _swj_with_open_pledges(project, ledger: str) -> None:
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE + QUIET_PLEDGE)
+    write(project, SWJ_LEDGER, ledger)
+
+
+def test_the_stale_fixture_warns_only_for_the_pledge_without_entries(project):
+    _swj_with_open_pledges(project, LEDGER_SWJ + CHANGTAI_ENTRY)
+    rc, lines = check_lines(project, "--as-of", "2025-03-10")
+    assert rc == 0
+    assert lines == [f"{SWJ_PLEDGES}:12: 警告：pledges[2].id：承诺“政策宣讲进园区”久未更新：最近一次进展在 2025-01-12，"
+                     "已超过 45 天没有台账记录"]
+
+
+def test_a_ledger_that_does_not_parse_adds_no_stale_warnings(project):
+    _swj_with_open_pledges(project, LEDGER_SWJ + CHANGTAI_ENTRY.replace("  progress: 20", "  progress：20"))
+    rc, out, err = run_cli(project, "check", "--as-of", "2025-03-10")
+    _no_traceback(out, err)
+    assert rc == 1
+    lines = out.splitlines()
+    find(lines, SWJ_LEDGER, 7, "", "“progress”后面是全角冒号“：”（U+FF1A）")
+    assert [ln for ln in lines if "久未更新" in ln] == [], lines  # jianfei and changtai would look stale
+
+
+def test_a_broken_ledger_entry_adds_no_stale_warning_for_its_pledge(project):
+    _swj_with_open_pledges(project, LEDGER_SWJ + CHANGTAI_ENTRY.replace("  progress: 20", "  progress: ２０"))
+    lines = errors_of(project, "--as-of", "2025-03-10")
+    find(lines, SWJ_LEDGER, 7, "ledger[1].progress", "全角数字")
+    assert not [ln for ln in lines if "常态化上门服务" in ln], lines
+    # a pledge the error does not touch is still warned about
+    find(lines, SWJ_PLEDGES, 12, "pledges[2].id", "“政策宣讲进园区”久未更新", warning=True)
+
+
+def test_an_invisible_character_in_an_entry_keeps_the_other_warnings(project):
+    _swj_with_open_pledges(project, LEDGER_SWJ + CHANGTAI_ENTRY.replace("  note: 上门服务 3 次。", "  note: 上门服务 3 次。\u200b"))
+    lines = errors_of(project, "--as-of", "2025-03-10")
+    find(lines, SWJ_LEDGER, 8, "", "有看不见的零宽空格（U+200B）", "紧跟在“次。”后面")
+    assert not [ln for ln in lines if "常态化上门服务" in ln], lines
+    find(lines, SWJ_PLEDGES, 12, "pledges[2].id", "久未更新", warning=True)

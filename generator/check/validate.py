@@ -6,14 +6,18 @@ editor has to change, so one run lists every problem in the data.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 
 from generator.model import records as R
 from generator.model.errors import Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
-from generator.model.schema import _near
+from generator.model.oddchars import halfwidth
+from generator.model.schema import DUTY_KEY, did_you_mean
 from generator.model.text import bad_link_schemes
+
+Where = tuple[str, int, str]  # (path, line, key) of a field: Loc.at(name)
 
 # Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
 RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
@@ -26,9 +30,9 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         o = site.oversight
         if not any((o.hotline, o.email, o.address, o.report_url)):
             problems.error(*site.loc.at("oversight"), "至少要填一种监督渠道：hotline、email、address 或 report_url")
-        _link(problems, o.loc.at("report_url"), o.report_url, web_only=True)
-        _link(problems, site.loc.at("base_url"), site.base_url, web_only=True)
-        _link(problems, site.loc.at("repo_url"), site.repo_url, web_only=True)
+        _link(problems, o.loc.at("report_url"), o.report_url)
+        _link(problems, site.loc.at("base_url"), site.base_url)
+        _link(problems, site.loc.at("repo_url"), site.repo_url)
         for owner in (site.office_team or "").split():
             if not OWNER_RE.match(owner):
                 problems.error(*site.loc.at("office_team"),
@@ -46,7 +50,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
     for uid, folder in ds.units.items():
         u = folder.unit
         if u.loc.line and u.category not in categories:
-            hint = _near(u.category, categories)
+            hint = did_you_mean(u.category, categories)
             problems.error(*u.loc.at("category"),
                            f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
         # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
@@ -72,13 +76,12 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         _markdown(problems, ins.loc.at("summary"), ins.summary)
         for fd in ins.findings:
             if fd.unit not in declared.units:
-                problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
-            elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
-                    and fd.rectification not in declared.rectifications.get(fd.unit, set()):
-                known = declared.rectifications.get(fd.unit) or set()
+                problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{did_you_mean(fd.unit, declared.units)}")
+            elif fd.rectification and (known := declared.rectifications.get(fd.unit, set())) is not None \
+                    and fd.rectification not in known:
                 problems.error(*fd.loc.at("rectification"),
                                f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题"
-                               f"{_near(fd.rectification, known)}")
+                               f"{did_you_mean(fd.rectification, known)}")
             _markdown(problems, fd.loc.at("note"), fd.note)
 
     for e in ds.evaluations.values():
@@ -93,7 +96,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         units_seen: set[str] = set()
         for s in e.scores:
             if s.unit not in declared.units:
-                problems.error(*s.loc.at("unit"), f"没有标识为“{s.unit}”的单位{_near(s.unit, declared.units)}")
+                problems.error(*s.loc.at("unit"), f"没有标识为“{s.unit}”的单位{did_you_mean(s.unit, declared.units)}")
             if s.unit in units_seen:
                 problems.error(*s.loc.at("unit"), f"单位 {s.unit} 的得分重复出现")
             units_seen.add(s.unit)
@@ -105,13 +108,13 @@ def _some(ids) -> str:
 
 def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems: Problems) -> None:
     _markdown(problems, c.loc.at("summary"), c.summary)
-    _link(problems, c.loc.at("document_url"), c.document_url, web_only=True)
+    _link(problems, c.loc.at("document_url"), c.document_url)
     if c.participants != "all":
         for i, p in enumerate(c.participants):
             if p not in declared.units and p not in categories:
                 path, line, key = c.loc.at("participants")
                 problems.error(path, _item_line(c.participants, i, line), f"{key}[{i}]",
-                               f"“{p}”既不是单位标识，也不是单位类别{_near(p, declared.units | categories)}")
+                               f"“{p}”既不是单位标识，也不是单位类别{did_you_mean(p, declared.units | categories)}")
     ids: set[str] = set()
     for ph in c.phases:
         if ph.id in ids:
@@ -121,12 +124,12 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
             problems.error(*ph.loc.at("end"), f"阶段结束日期 {ph.end} 早于开始日期 {ph.start}")
         _markdown(problems, ph.loc.at("summary"), ph.summary)
         for d in ph.duties:
-            need = "every_days" if d.kind is R.DutyKind.LEDGER else "due"
-            other = "due" if need == "every_days" else "every_days"
+            need = DUTY_KEY[d.kind.value]
             if getattr(d, need) is None:
                 problems.error(d.loc.path, d.loc.line, f"{d.loc.key}.{need}", f"{d.kind.value} 类责任必须填写 {need}")
-            if getattr(d, other) is not None:
-                problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
+            for other in sorted(set(DUTY_KEY.values()) - {need}):
+                if getattr(d, other) is not None:
+                    problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
     ind_ids: set[str] = set()
     for ind in c.indicators:
         if ind.id in ind_ids:
@@ -134,9 +137,9 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
         ind_ids.add(ind.id)
 
 
-def _ref_campaign(problems: Problems, where, cid: str, declared: Declared) -> None:
+def _ref_campaign(problems: Problems, where: Where, cid: str, declared: Declared) -> None:
     if cid not in declared.campaigns:
-        problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}："
+        problems.error(*where, f"没有标识为“{cid}”的活动{did_you_mean(cid, declared.campaigns)}："
                                f"已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
 
 
@@ -185,20 +188,105 @@ def _changes(problems: Problems, changes: tuple[R.Change, ...], since: date, sin
 def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
     pledge_ids = declared.pledges.get(uid, set())
     last: dict[str, R.LedgerEntry] = {}
+    early = _ledger_before_published(folder, today, problems)
     # Progress is compared in date order (file order breaks ties), as the derived state reads it.
     for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
         if pledge_ids is not None and e.pledge not in pledge_ids:
-            problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{_near(e.pledge, pledge_ids)}")
+            problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{did_you_mean(e.pledge, pledge_ids)}")
         if e.date > today:
             problems.error(*e.loc.at("date"), f"台账日期 {e.date} 晚于今天（{today}）：只能记录已经做完的工作")
         prev = last.get(e.pledge)
-        if prev is not None and e.progress < prev.progress and not e.correction:
+        if e.seq in early:
+            pass  # its date is wrong (reported), so it is no "previous entry" for the progress rule
+        elif prev is not None and e.progress < prev.progress and not e.correction:
             problems.error(*e.loc.at("progress"),
                            f"进度从 {prev.progress} 降到 {e.progress}（上一条在第 {prev.loc.line} 行）："
                            "进度回退时必须填写 correction 说明原因")
-        last[e.pledge] = e
+        if e.seq not in early:
+            last[e.pledge] = e
         _markdown(problems, e.loc.at("note"), e.note)
         _evidence(uid, folder, problems, e.loc, e.evidence)
+
+
+def _ledger_before_published(folder: R.UnitFolder, today: date, problems: Problems) -> set[int]:
+    """Entries dated before their pledge's ``published``, each reported at its own date; the ``seq``
+    of those left out of the progress rule.
+
+    Work done before publication may be recorded (a warning asks to check the date).  But an
+    entry whose progress is higher than entries dated after it is almost always a mistyped year
+    (2025 for 2026): that is an error at its own line, and the entry is left out of the progress
+    rule, which would otherwise blame a later, public entry for "falling" and send the clerk to
+    edit it.
+    """
+    published = {p.id: p.published for p in folder.pledges}
+    early: set[int] = set()
+    if not any(e.date < published.get(e.pledge, e.date) for e in folder.ledger):
+        return early  # the usual case: one pass, no sorting
+    pledges = {p.id: p for p in folder.pledges}
+    entries = sorted(folder.ledger, key=lambda e: (e.date, e.seq))
+    for i, e in enumerate(entries):
+        p = pledges.get(e.pledge)
+        if p is None or e.date >= p.published:
+            continue
+        meant = _same_day_later(e.date, p.published, today)
+        where = f"台账日期 {e.date} 早于承诺“{p.id}”的公示日期 {p.published}（pledges.yaml 第 {p.loc.line} 行）"
+        fall = next((x for x in entries[i + 1:] if x.pledge == e.pledge and x.progress < e.progress and not x.correction), None)
+        if fall is None:
+            guess = f"如果是日期写错了（应为 {meant}？），" if meant else "如果是日期写错了，"
+            problems.warning(*e.loc.at("date"), f"{where}：如果是公示前做的工作，可以保留；{guess}请改正这一条的日期")
+            continue
+        early.add(e.seq)
+        guess = f"是不是把年份写错了，应为 {meant}？" if meant else "是不是把日期写错了？"
+        problems.error(*e.loc.at("date"),
+                       f"{where}，进度 {e.progress} 却比日期在它之后的记录（第 {fall.loc.line} 行，进度 {fall.progress}）还高："
+                       f"{guess}请改正这一条的日期，不要改动其他记录")
+    return early
+
+
+def _same_day_later(d: date, published: date, today: date) -> date | None:
+    """The date the clerk probably meant: the same month and day in a year from ``published`` to today."""
+    for year in range(published.year, today.year + 1):
+        try:
+            meant = d.replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if published <= meant <= today:
+            return meant
+    return None
+
+
+def _evidence_missing(uid: str, folder: R.UnitFolder, ev: str) -> str:
+    """Why a path under evidence/ names no file, and the name to write: "\\" for "/", letter case, full width."""
+    fixed = halfwidth(ev).replace("\\", "/").strip()
+    real = {f.lower(): f for f in folder.evidence}
+    exact = fixed if fixed in folder.evidence else real.get(fixed.lower())
+    near = None
+    if exact is None:  # a near miss in the same folder, judged on the file name alone
+        where, _, fname = fixed.lower().rpartition("/")
+        here = {f.rpartition("/")[2]: f for f in real if f.rpartition("/")[0] == where}
+        close = difflib.get_close_matches(fname, list(here), n=1, cutoff=0.75)
+        near = real[here[close[0]]] if close else None
+    if "\\" in ev:
+        if exact:
+            then = f"写成 {exact}" + ("（文件名的大小写也要与文件一致）" if exact != fixed else "")
+        elif near:
+            then = f"写成 {fixed}（您是不是想写“{near}”？）"
+        else:
+            then = f"写成 {fixed}（evidence/ 文件夹里还没有这个文件，请一起提交）"
+        return f"佐证路径“{ev}”里用了反斜杠“\\”：请用 /（正斜杠）分隔文件夹和文件名，{then}"
+    if exact is not None and exact != ev:
+        what = "大小写不同，网站服务器区分大小写" if fixed == ev else "路径里有全角字符"
+        return f"找不到佐证文件 data/units/{uid}/{ev}：文件夹里的文件名是 {exact}（{what}），请照它写成 {exact}"
+    hint = f"（您是不是想写“{near}”？）" if near else ""
+    return f"找不到佐证文件 data/units/{uid}/{ev}{hint}：请把文件放进 evidence/ 文件夹，或检查文件名"
+
+
+def _evidence_outside(folder: R.UnitFolder, ev: str) -> str:
+    """Why a path is not under evidence/, with the path to write when the file is there."""
+    base = ev.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    same = sorted(f for f in folder.evidence if f.rsplit("/", 1)[-1].lower() == base)
+    then = f"：这个文件在 {same[0]}，请写成 {same[0]}" if same and ".." not in ev else ""
+    return f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名{then}"
 
 
 def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: date, problems: Problems) -> None:
@@ -210,7 +298,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             seen[r.id] = r
         _ref_campaign(problems, r.loc.at("campaign"), r.campaign, declared)
         if r.inspection and declared.inspections_complete and r.inspection not in declared.inspections:
-            problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{_near(r.inspection, declared.inspections)}")
+            problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{did_you_mean(r.inspection, declared.inspections)}")
         _markdown(problems, r.loc.at("problem"), r.problem)
         _changes(problems, r.changes, r.found, "发现日期", r.deadline, r.loc.at("deadline"), "整改时限", today)
         for u in r.updates:
@@ -280,9 +368,9 @@ def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, ev
             continue
         parts = ev.replace("\\", "/").split("/")
         if parts[0] != "evidence" or ".." in parts or ev.startswith("/") or len(parts) < 2:
-            problems.error(*where, f"佐证路径“{ev}”必须在本单位的 evidence/ 文件夹中，写成 evidence/文件名")
+            problems.error(*where, _evidence_outside(folder, ev))
         elif ev not in folder.evidence:
-            problems.error(*where, f"找不到佐证文件 data/units/{uid}/{ev}：请把文件放进 evidence/ 文件夹，或检查文件名")
+            problems.error(*where, _evidence_missing(uid, folder, ev))
 
 
 def _item_line(items, i: int, fallback: int) -> int:
@@ -290,7 +378,7 @@ def _item_line(items, i: int, fallback: int) -> int:
     return lines[i] if i < len(lines) else fallback
 
 
-def _link(problems: Problems, where, url: str | None, web_only: bool = False) -> None:
+def _link(problems: Problems, where: Where, url: str | None) -> None:
     if url and not (url.startswith("http://") or url.startswith("https://")):
         problems.error(*where, f"链接“{url}”只能以 http:// 或 https:// 开头")
 
@@ -299,7 +387,7 @@ def _scheme_msg(bad: str) -> str:
     return f"链接“{bad}”的协议不允许：只能使用 http、https、mailto 或 tel 链接"
 
 
-def _markdown(problems: Problems, where, text: str | None) -> None:
+def _markdown(problems: Problems, where: Where, text: str | None) -> None:
     if text:
         for bad in bad_link_schemes(text):
             problems.error(*where, _scheme_msg(bad))

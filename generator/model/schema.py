@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from generator.model import oddchars, zhkeys
 from generator.model import records as R
 from generator.model.errors import Problems
 from generator.model.forge import Forge
@@ -52,13 +53,18 @@ def is_null(node: Node | None) -> bool:
 
 
 class Ctx:
-    """Where we are: the file being converted and the problems found so far."""
+    """Where we are: the file being converted and the problems found so far.
 
-    __slots__ = ("path", "problems")
+    ``names`` maps a kind of record (campaign, unit, pledge) to {its title or name: its id},
+    for the files read so far; a reference written as a title is answered with the id.
+    """
 
-    def __init__(self, path: str, problems: Problems):
+    __slots__ = ("path", "problems", "names")
+
+    def __init__(self, path: str, problems: Problems, names: dict[str, dict[str, str]] | None = None):
         self.path = path
         self.problems = problems
+        self.names = names or {}
 
     def error(self, line: int, key: str, message: str) -> None:
         self.problems.error(self.path, line, key, message)
@@ -104,13 +110,30 @@ class Str(Type):
             ctx.error(node.line, key, "不能为空")
             return BAD
         if self.choices is not None and value not in self.choices:
-            hint = _near(value, self.choices)
-            ctx.error(node.line, key, f"“{value}”不是可选值{hint}：可选值有 {'、'.join(self.choices)}")
+            ctx.error(node.line, key, self._not_a_choice(value))
             return BAD
         if self.pattern is not None and not self.pattern.match(value):
-            ctx.error(node.line, key, f"“{value}”格式不对：{self.pattern_hint}")
+            ctx.error(node.line, key, self._bad_format(value, ctx))
             return BAD
         return value
+
+    def _not_a_choice(self, value: str) -> str:
+        choices = self.choices or ()
+        options = f"可选值有 {'、'.join(choices)}"
+        meant = zhkeys.key_for(value, choices)
+        if meant is not None:  # field: 完成时限 -> deadline
+            return f"“{value}”不是可选值（您是不是想写“{meant}”？）：这里要写字段的英文名，{value} 是 {meant}。{options}"
+        inner = oddchars.strip_curly(value)
+        if inner is not None and inner.strip() in choices:
+            return f"{oddchars.shown(value)}不是可选值：{oddchars.value_problem(value, fix=inner.strip())}"
+        return f"“{value}”不是可选值{did_you_mean(value, choices)}：{options}"
+
+    def _bad_format(self, value: str, ctx: Ctx) -> str:
+        odd = oddchars.value_problem(value)
+        plain = oddchars.halfwidth(oddchars.strip_curly(value) or value).strip()
+        if odd is not None and self.pattern is not None and self.pattern.match(plain):
+            return f"格式不对：{odd}"
+        return f"“{value}”格式不对：{self.pattern_hint}"
 
     def json_schema(self):
         s: dict = {"type": "string", "minLength": 1}
@@ -135,17 +158,53 @@ class EnumOf(Str):
         return v if v is BAD else self.enum_cls(v)
 
 
+_REF_ZH = {"campaign": "活动", "unit": "单位", "pledge": "承诺", "inspection": "督查", "rectification": "问题"}
+_REF_FILE = {"campaign": " campaigns/ 中活动文件的 id", "unit": " units/ 下的文件夹名", "pledge": "本单位 pledges.yaml 中的 id",
+             "inspection": " inspections/ 中督查的 id", "rectification": "该单位 rectifications.yaml 中的 id"}
+
+
+class Ref(Str):
+    """An id that points at another record; written as that record's title, the answer is its id."""
+
+    def __init__(self, what: str):
+        super().__init__(ID_RE, pattern_hint=ID.pattern_hint)
+        self.what = what
+
+    def _bad_format(self, value: str, ctx: Ctx) -> str:
+        zh = _REF_ZH[self.what]
+        names = ctx.names.get(self.what) or {}
+        text = (oddchars.strip_curly(value) or value).strip()
+        meant = names.get(text)
+        if meant is None and names and not text.isascii():
+            close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
+            inside = [n for n in names if text in n or n in text]
+            meant = names[close[0]] if close else (names[inside[0]] if len(inside) == 1 else None)
+        if meant is not None:
+            return (f"“{value}”是{zh}的名称，这里要写{zh}的标识（英文编号）：您是不是想写“{meant}”？"
+                    f"标识见{_REF_FILE[self.what]}")
+        odd = super()._bad_format(value, ctx)
+        if not odd.startswith(f"“{value}”格式不对") or text.isascii():
+            return odd
+        first: dict[str, str] = {}  # id -> its first name (a unit has a name and a short name)
+        for label, ident in names.items():
+            first.setdefault(ident, label)
+        listed = "、".join(f"{i}（{first[i]}）" for i in sorted(first)[:8]) + ("等" if len(first) > 8 else "")
+        more = f"。已有的{zh}：{listed}" if first else ""
+        return f"“{value}”格式不对：这里要写{zh}的标识（英文编号，见{_REF_FILE[self.what]}），不是{zh}的名称{more}"
+
+
 class Date(Type):
     zh = "日期"
 
     def convert(self, node, ctx, key):
         if not isinstance(node, Scalar) or not DATE_RE.match(node.value.strip()):
-            ctx.error(node.line, key, f"应为日期，写成 YYYY-MM-DD（如 2026-03-31），实际是{_show(node)}")
+            ctx.error(node.line, key, _odd_value(node, "应为日期") or
+                      f"应为日期，写成 YYYY-MM-DD（如 2026-03-31），实际是{_show(node)}")
             return BAD
         try:
             return date.fromisoformat(node.value.strip())
         except ValueError:
-            ctx.error(node.line, key, f"“{node.value}”不是真实存在的日期：请检查月份和日子")
+            ctx.error(node.line, key, _odd_value(node, "应为日期") or f"“{node.value}”不是真实存在的日期：请检查月份和日子")
             return BAD
 
     def json_schema(self):
@@ -169,9 +228,9 @@ class Int(Type):
         if len(text) > 30:
             ctx.error(node.line, key, f"数字过长（{len(text)} 个字符）：请检查是否误粘贴")
             return BAD
-        value = self._parse(text)
+        value = self._parse(text) if text.isascii() else None  # full-width digits look right, read wrong
         if value is None:
-            ctx.error(node.line, key, f"应为{self.zh}，实际是{_show(node)}")
+            ctx.error(node.line, key, _odd_value(node, f"应为{self.zh}") or f"应为{self.zh}，实际是{_show(node)}")
             return BAD
         if not node.plain:
             ctx.error(node.line, key, f"应为{self.zh}，请去掉引号")
@@ -207,6 +266,14 @@ class Number(Int):
         return s
 
 
+def _odd_value(node: Node, what: str, quoted: bool = False) -> str | None:
+    """``应为日期，“２０２６-１２-０５”里有全角数字……``: when full-width signs or curly quotes explain the error."""
+    if not isinstance(node, Scalar) or node.value.isascii():
+        return None
+    odd = oddchars.value_problem(node.value, quoted=quoted)
+    return f"{what}，{odd}" if odd else None
+
+
 def _range(lo, hi) -> str:
     if lo is not None and hi is not None:
         return f"{lo} 到 {hi} 之间"
@@ -217,9 +284,10 @@ class TargetType(Type):
     zh = "目标（文本）"
 
     def convert(self, node, ctx, key):
-        m = TARGET_RE.match(node.value) if isinstance(node, Scalar) else None
+        m = TARGET_RE.match(node.value) if isinstance(node, Scalar) and node.value.isascii() else None
         if not m:
-            ctx.error(node.line, key, f"目标应写成“运算符 数字”并加引号，如 \">= 90\"（运算符可用 >= <= > < =），实际是{_show(node)}")
+            ctx.error(node.line, key, _odd_value(node, "目标应写成“运算符 数字”并加引号", quoted=True) or
+                      f"目标应写成“运算符 数字”并加引号，如 \">= 90\"（运算符可用 >= <= > < =），实际是{_show(node)}")
             return BAD
         return R.Target(m.group(1), float(m.group(2)))
 
@@ -272,14 +340,13 @@ class ListOf(Type):
     def __init__(self, item: Type, min_items: int = 0):
         self.item = item
         self.min_items = min_items
-
-    @property
-    def zh(self):  # type: ignore[override]
-        return "文本列表" if isinstance(self.item, Str) else "列表"
+        self.zh = "文本列表" if isinstance(item, Str) else "列表"
 
     def convert(self, node, ctx, key):
         if not isinstance(node, Seq):
-            ctx.error(node.line, key, f"应为列表（每一项另起一行，以“- ”开头），实际是{_show(node)}")
+            first = node.value if isinstance(node, Scalar) else next(iter(node.entries), "")
+            odd = oddchars.dash_problem(first)
+            ctx.error(node.line, key, odd or f"应为列表（每一项另起一行，以“- ”开头），实际是{_show(node)}")
             return BAD
         if len(node.items) < self.min_items:
             ctx.error(node.line, key, f"至少要有 {self.min_items} 项")
@@ -298,7 +365,7 @@ class ListOf(Type):
         return tuple(out)
 
     def json_schema(self):
-        s = {"type": "array", "items": self.item.json_schema()}
+        s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             s["minItems"] = self.min_items
         return s
@@ -319,25 +386,31 @@ class F:
 class Obj(Type):
     zh = "映射"
 
-    def __init__(self, cls: type | None, fields: list[F], doc: str = ""):
+    def __init__(self, cls: type | None, fields: list[F], doc: str = "", key_by: tuple[str, dict[str, str]] | None = None):
         self.cls = cls
         self.fields = {f.name: f for f in fields}
         self.doc = doc
+        # (field, {value: key}): the one optional key each value of ``field`` needs; the other keys
+        # named in the map are not allowed with it. validate reports it; the JSON Schema says it.
+        self.key_by = key_by
 
     def convert(self, node, ctx, key, extra: dict | None = None):
         if not isinstance(node, Map):
-            ctx.error(node.line, key, f"应为映射（“键: 值”的形式），实际是{_show(node)}")
+            odd = oddchars.key_problem(node.value) if isinstance(node, Scalar) else None
+            ctx.error(node.line, key, odd or f"应为映射（“键: 值”的形式），实际是{_show(node)}")
             return BAD
         values: dict[str, Any] = dict(extra) if extra else {}
         lines: dict[str, int] = {}
         ok = True
         fields = self.fields
+        unknown: set[str | None] = set()  # keys meant by unknown non-ASCII keys (error path only)
         for name, (kline, value) in node.entries.items():
             sub = f"{key}.{name}" if key else name
             f = fields.get(name)
             if f is None:
-                hint = _near(name, fields)
-                ctx.error(kline, sub, f"未知的键“{name}”{hint}：这里可用的键有 {'、'.join(fields)}")
+                ctx.error(kline, sub, _unknown_key(name, value, fields))
+                if not name.isascii():
+                    unknown.add(_meant_key(name, fields))
                 continue  # the record itself stays usable, so later checks do not cascade
             lines[name] = kline
             if is_null(value):
@@ -350,10 +423,12 @@ class Obj(Type):
             values[f.attr or name] = v
         for f in fields.values():
             if f.required and (f.attr or f.name) not in values and (f.name not in lines or is_null(node.entries[f.name][1])):
+                ok = False
+                if f.name in unknown:
+                    continue  # written under a Chinese or full-width name: that message says how to write it
                 sub = f"{key}.{f.name}" if key else f.name
                 what = f"（{f.doc}）" if f.doc else ""
                 ctx.error(node.line, sub, f"缺少必填的键“{f.name}”{what}")
-                ok = False
         if not ok or self.cls is None:
             return BAD if not ok else values
         return self.cls(loc=R.Loc(ctx.path, node.line, key, lines), **values)
@@ -369,6 +444,11 @@ class Obj(Type):
         req = [f.name for f in self.fields.values() if f.required]
         if req:
             out["required"] = req
+        if self.key_by is not None:
+            on, keys = self.key_by
+            out["allOf"] = [{"if": {"properties": {on: {"const": value}}, "required": [on]},
+                             "then": {"required": [need], "properties": {k: False for k in sorted(set(keys.values()) - {need})}}}
+                            for value, need in keys.items()]
         if self.doc:
             out["description"] = self.doc
         return out
@@ -394,7 +474,7 @@ class ChangeObj(Obj):
         rec = super().convert(node, ctx, key, extra)
         if rec is BAD or not isinstance(rec, R.Change):
             return rec
-        typed = {}
+        typed: dict[str, Any] = {}
         for attr, name in (("from_", "from"), ("to", "to")):
             raw = getattr(rec, attr)
             path, line, sub = rec.loc.at(name)
@@ -459,7 +539,31 @@ def _plain(raw: Any) -> str:
     return str(raw)
 
 
-def _near(word: str, options) -> str:
+def _meant_key(name: str, fields: dict) -> str | None:
+    """The key a Chinese, full-width or curly-quoted key stands for, if any."""
+    meant = zhkeys.key_for(name, fields)
+    if meant is None:
+        plain = oddchars.halfwidth(oddchars.strip_curly(name) or name).strip()
+        meant = plain if plain in fields else None
+    return meant
+
+
+def _unknown_key(name: str, value: Node, fields: dict) -> str:
+    keys = f"这里可用的键有 {'、'.join(fields)}"
+    if not name.isascii():
+        shown = value.value if isinstance(value, Scalar) and len(value.value) <= 20 else "…"
+        meant = zhkeys.key_for(name, fields)
+        if meant is not None:  # 完成时限: 2026-06-30 -> deadline
+            return (f"未知的键“{name}”（您是不是想写“{meant}”？）：字段名要用英文，{name} 在这里写作 {meant}，"
+                    f"即“{meant}: {shown}”")
+        plain = oddchars.halfwidth(oddchars.strip_curly(name) or name).strip()
+        if plain in fields:  # “title” or ｔｉｔｌｅ
+            return f"未知的键{oddchars.shown(name)}：{oddchars.value_problem(name, fix=plain, what='键')}"
+    return f"未知的键“{name}”{did_you_mean(name, fields)}：{keys}"
+
+
+def did_you_mean(word: str, options) -> str:
+    """“（您是不是想写“…”？）” when one of ``options`` is close to ``word``, else an empty string."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"（您是不是想写“{close[0]}”？）" if close else ""
 
@@ -504,11 +608,14 @@ SITE = Obj(R.Site, [
       doc="（可选）数据仓库所在的平台：github、forgejo（也适用于 Gitea）或 gitlab，默认 github；决定 CODEOWNERS、“编辑此页”和反映问题链接"),
 ], doc="网站整体设置")
 
+# The duty rule: a ledger duty has an interval (every_days), every other kind a date (due).
+DUTY_KEY = {kind.value: "every_days" if kind is R.DutyKind.LEDGER else "due" for kind in R.DutyKind}
+
 DUTY = Obj(R.Duty, [
     F("kind", EnumOf(R.DutyKind), True, "责任类型：pledges（公开承诺）、ledger（台账）、report（总结报告）、problems（问题清单）"),
-    F("due", DATE, doc="截止日期（pledges、report、problems 必填）"),
-    F("every_days", Int(1, 366), doc="台账最长间隔天数（ledger 必填）"),
-], doc="本阶段每个参与单位必须完成的公开责任")
+    F("due", DATE, doc=f"截止日期（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'due')} 必填）"),
+    F("every_days", Int(1, 366), doc=f"台账最长间隔天数（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'every_days')} 必填）"),
+], doc="本阶段每个参与单位必须完成的公开责任", key_by=("kind", DUTY_KEY))
 
 PHASE = Obj(R.Phase, [
     F("id", ID, True, "阶段标识，在本活动内唯一，用于网址"),
@@ -594,7 +701,7 @@ WITHDRAWAL = Obj(R.Withdrawal, [
 
 PLEDGE = Obj(R.Pledge, [
     F("id", ID, True, "承诺标识，在本单位内唯一，用于网址"),
-    F("campaign", ID, True, "所属活动的标识"),
+    F("campaign", Ref("campaign"), True, "所属活动的标识"),
     F("title", TEXT, True, "服务事项名称"),
     F("commitment", MD, True, "承诺内容（Markdown）"),
     F("measures", _list(TEXT), doc="具体措施"),
@@ -610,7 +717,7 @@ PLEDGE = Obj(R.Pledge, [
 
 LEDGER = Obj(R.LedgerEntry, [
     F("date", DATE, True, "工作日期，不能晚于今天"),
-    F("pledge", ID, True, "本单位承诺的标识"),
+    F("pledge", Ref("pledge"), True, "本单位承诺的标识"),
     F("progress", Int(0, 100), True, "本条记录后的完成百分比，0 到 100；100 表示完成"),
     F("note", MD, True, "做了什么（Markdown）"),
     F("evidence", _list(TEXT), doc="佐证：http(s) 链接，或本单位 evidence/ 文件夹中的文件路径"),
@@ -638,10 +745,10 @@ OBJECTION = Obj(R.Objection, [
 
 RECTIFICATION = Obj(R.Rectification, [
     F("id", ID, True, "问题标识，在本单位内唯一"),
-    F("campaign", ID, True, "所属活动的标识"),
+    F("campaign", Ref("campaign"), True, "所属活动的标识"),
     F("found", DATE, True, "发现日期；此日起在网站上显示"),
     F("source", Str(choices=R.RECT_SOURCES), True, "问题来源：自查、督查、明察暗访、电话核实、群众反映、上级通报"),
-    F("inspection", ID, doc="发现该问题的督查标识"),
+    F("inspection", Ref("inspection"), doc="发现该问题的督查标识"),
     F("category", TEXT, doc="问题类别"),
     F("problem", MD, True, "问题描述（Markdown）"),
     F("measures", _list(TEXT, 1), True, "整改措施"),
@@ -655,15 +762,15 @@ RECTIFICATION = Obj(R.Rectification, [
 ], doc="一个问题及其整改")
 
 FINDING = Obj(R.Finding, [
-    F("unit", ID, True, "被检查单位的标识"),
+    F("unit", Ref("unit"), True, "被检查单位的标识"),
     F("result", Str(choices=R.FINDING_RESULTS), True, "结果：合格 或 发现问题"),
     F("note", MD, doc="说明"),
-    F("rectification", ID, doc="对应的问题标识（在该单位的 rectifications.yaml 中）"),
+    F("rectification", Ref("rectification"), doc="对应的问题标识（在该单位的 rectifications.yaml 中）"),
 ])
 
 INSPECTION = Obj(R.Inspection, [
     F("id", ID, True, "督查标识，在所有督查文件中唯一"),
-    F("campaign", ID, True, "所属活动的标识"),
+    F("campaign", Ref("campaign"), True, "所属活动的标识"),
     F("date", DATE, True, "督查日期"),
     F("method", Str(choices=R.INSPECTION_METHODS), True, "方式：明察暗访、现场抽查、电话核实、专项督导"),
     F("by", TEXT, True, "督查组"),
@@ -674,7 +781,7 @@ INSPECTION = Obj(R.Inspection, [
 SCORE_T = Number(0, 100)
 
 EVALUATION = Obj(R.Evaluation, [
-    F("campaign", ID, True, "活动标识，与文件名相同"),
+    F("campaign", Ref("campaign"), True, "活动标识，与文件名相同"),
     F("published", DATE, True, "公布日期；此前不显示"),
     F("weights", Obj(R.Weights, [
         F("self", Number(0, 100), True, "自评权重"),
@@ -684,7 +791,7 @@ EVALUATION = Obj(R.Evaluation, [
     F("grades", _list(Obj(R.Grade, [F("name", TEXT, True, "等次名称"), F("min", SCORE_T, True, "最低总分")])),
       doc="等次，从高到低：name、min"),
     F("scores", _list(Obj(R.Score, [
-        F("unit", ID, True, "单位标识"),
+        F("unit", Ref("unit"), True, "单位标识"),
         F("self", SCORE_T, True, "自评得分 0–100"),
         F("social", SCORE_T, True, "社会评价得分 0–100"),
         F("leadership", SCORE_T, True, "领导评价得分 0–100"),
@@ -726,6 +833,7 @@ def convert(kind: str, node: Node, ctx: Ctx, unit: str | None = None) -> Any:
         return k.spec.convert(node, ctx, "")
     if unit is None or not isinstance(node, Seq):
         return k.spec.convert(node, ctx, kind)
+    assert isinstance(k.spec, ListOf) and isinstance(k.spec.item, Obj)
     item = k.spec.item
     out = []
     for i, n in enumerate(node.items):

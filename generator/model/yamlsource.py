@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
+from typing import Any
 
 import yaml
+
+from generator.model import oddchars
 
 try:  # the C parser is an order of magnitude faster; the pure one gives the same events
     from yaml import CSafeLoader as _Loader
@@ -28,6 +30,8 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# Control and invisible characters in one pass: the happy path pays for one scan, as before.
+_ODD = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufffe\\uffff{oddchars.INVISIBLE}]")
 
 
 class Scalar:
@@ -59,11 +63,13 @@ class Map:
         self.line = line
 
 
-Node = Union[Scalar, Seq, Map]
+Node = Scalar | Seq | Map
 
 
 @dataclass(frozen=True)
 class YamlProblem:
+    """A problem in a file that can still be read: its line and the message."""
+
     line: int
     message: str
 
@@ -79,7 +85,8 @@ class YamlFileError(Exception):
 
 _PARSER_MESSAGES = [
     ("mapping values are not allowed in this context", "此处不能出现“: ”。若文本本身含有冒号，请给整段文本加引号"),
-    ("did not find expected comment or line break", "这一行的值后面有多余的内容：值以“>”或“|”开头（如目标 \">= 90\"）或含有特殊符号时，请给整段加引号"),
+    ("did not find expected comment or line break",
+     "这一行的值后面有多余的内容：值以“>”或“|”开头（如目标 \">= 90\"）或含有特殊符号时，请给整段加引号"),
     ("mapping values are not allowed here", "此处不能出现“: ”。若文本本身含有冒号，请给整段文本加引号"),
     ("could not find expected ':'", "缺少冒号“:”，或上一行的引号没有闭合"),
     ("did not find expected key", "缩进没有对齐，或列表项缺少“- ”"),
@@ -109,8 +116,13 @@ def _parser_message(exc: yaml.YAMLError) -> str:
     return f"YAML 语法错误：{problem}"
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (a BOM is tolerated) or YamlFileError; control characters are refused."""
+def decode(raw: bytes, invisible: list[YamlProblem] | None = None) -> str:
+    """UTF-8 (a BOM is tolerated) or YamlFileError; control characters are refused.
+
+    Invisible characters (zero-width spaces and the like) are left in the text, unless
+    ``invisible`` is a list: then each line holding some gets a problem there and they are
+    taken out, so that the rest of the file is checked as the clerk sees it.
+    """
     if len(raw) > MAX_BYTES:
         raise YamlFileError(
             0,
@@ -122,18 +134,53 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlFileError(line, "文件不是 UTF-8 编码：请在编辑器中以 UTF-8 另存（不要用 GBK/GB2312）") from None
-    m = _CONTROL.search(text)
-    if m:
-        line = text.count("\n", 0, m.start()) + 1
-        raise YamlFileError(line, f"含有不可见的控制字符（U+{ord(m.group()):04X}）：请删除它，它常来自从其他软件复制粘贴")
+    m = _ODD.search(text)
+    if m is None:
+        return text
+    c = _CONTROL.search(text, m.start())
+    if c:
+        line = text.count("\n", 0, c.start()) + 1
+        raise YamlFileError(line, f"含有不可见的控制字符（U+{ord(c.group()):04X}）：请删除它，它常来自从其他软件复制粘贴")
+    if invisible is not None:
+        text = take_invisible(text, invisible)
     return text
+
+
+def take_invisible(text: str, problems: list[YamlProblem]) -> str:
+    """``text`` without invisible characters; one problem per line that held some."""
+    if oddchars.INVISIBLE_RE.search(text) is None:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        spots = [m.start() for m in oddchars.INVISIBLE_RE.finditer(line)]
+        if spots:
+            problems.append(YamlProblem(i + 1, _invisible_message(line, spots)))
+            lines[i] = oddchars.INVISIBLE_RE.sub("", line)
+    return "\n".join(lines)
+
+
+def _invisible_message(line: str, spots: list[int]) -> str:
+    ch = line[spots[0]]
+    visible = oddchars.INVISIBLE_RE.sub("", line[: spots[0]])
+    before = re.search(r"\S{1,20}$", visible)
+    after = re.match(r"\S{1,20}", oddchars.INVISIBLE_RE.sub("", line[spots[0] + 1:]))
+    if before:
+        near = f"，紧跟在“{before.group()}”后面"
+    elif after:
+        near = f"，在“{after.group()}”前面"
+    else:
+        near = ""
+    more = f"（这一行共有 {len(spots)} 处）" if len(spots) > 1 else ""
+    return (f"有看不见的{oddchars.name(ch)}：在第 {spots[0] + 1} 个字符处{near}{more}。屏幕上看不出来，却会让这一行读错。"
+            f"请删除它，最稳妥的是把这一行删掉重新输入。{oddchars.where_from(ch)}")
 
 
 def parse(text: str) -> Node | None:
     """Build the node tree of one YAML document; None for an empty file."""
     # Hot loop: a county's data is some 400,000 events, so this avoids generator layers
-    # and helper calls; each event is handled inline.
-    containers: list[Node] = []  # open mappings and sequences, innermost last
+    # and helper calls; each event is handled inline. Events and containers are told apart by
+    # exact type (``type(x) is``), which mypy cannot narrow on: hence ``Any`` for them.
+    containers: list[Any] = []  # open mappings and sequences, innermost last
     pending: list = []  # per open container: the key waiting for its value (mappings only)
     root: Node | None = None
     documents = 0
@@ -144,7 +191,7 @@ def parse(text: str) -> Node | None:
     try:
         get = loader.get_event
         while True:
-            event = get()
+            event: Any = get()
             if event is None:
                 break
             cls = type(event)
@@ -196,12 +243,26 @@ def parse(text: str) -> Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = _parser_message(exc)
+        line = mark.line + 1 if mark else 0
+        context_mark = exc.context_mark
+        if mark is not None and context_mark is not None and "could not find expected ':'" in (exc.problem or "") \
+                and context_mark.line < mark.line:
+            # libyaml reads on to the next line looking for the ':'; the key without one started here.
+            line = context_mark.line + 1
+            message = "YAML 语法错误：这一行缺少冒号：键和值之间要用半角（英文）冒号加一个空格“: ”隔开，或者这一行的引号没有闭合"
         if mark is not None:
             lines = text.split("\n")
             bad = lines[mark.line] if mark.line < len(lines) else ""
             if "\t" in bad[: len(bad) - len(bad.lstrip())]:
-                message = "YAML 语法错误：不能用制表符（Tab）缩进，请改用空格"
-        raise YamlFileError(mark.line + 1 if mark else 0, message) from None
+                line, message = mark.line + 1, "YAML 语法错误：不能用制表符（Tab）缩进，请改用空格"
+            elif not text.isascii():
+                # A full-width colon, space or quote looks right and explains the error better
+                # than libyaml can; its line may be above the one libyaml names.
+                context = exc.context_mark.line if exc.context_mark is not None else None
+                found = oddchars.diagnose(lines, mark.line, context)
+                if found is not None:
+                    line, message = found[0] + 1, f"YAML 语法错误：{found[1]}"
+        raise YamlFileError(line, message) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(0, _parser_message(exc)) from None
     finally:
@@ -227,11 +288,3 @@ def plain_kind(value: str) -> str:
     """What YAML 1.1 would make of an unquoted scalar: str, bool, int, float, null or timestamp."""
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     return tag.rsplit(":", 1)[-1]
-
-
-def load_text(text: str) -> Node | None:
-    return parse(text)
-
-
-def load_bytes(raw: bytes) -> Node | None:
-    return parse(decode(raw))

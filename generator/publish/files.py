@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Union
 
 from generator.model import schema
 from generator.publish import export
+from generator.publish.datapackage import datapackage
+from generator.publish.feeds import feed_files
+from generator.publish.log import build_log, read_log
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
 
-Spec = Union[Path, str, bytes]
+Spec = Path | str | bytes
 
 
 def _json(value) -> str:
@@ -22,10 +24,14 @@ def _json(value) -> str:
 
 
 def static_files(view: Derived, root: Path, previous_manifest: str | None = None,
-                 events: list | None = None) -> Iterator[tuple[str, Spec]]:
+                 events: list | None = None, previous_log: str | None = None) -> Iterator[tuple[str, Spec]]:
     """(site path, content or file on disk) for every file that is not a page.
 
     ``events`` is the event stream of ``view`` when the caller has it already (the feeds use it).
+    ``previous_log`` is a folder holding a copy of the live site's ``/data/manifests/`` (the public
+    log, :mod:`generator.publish.log`), ``previous_manifest`` the live ``/data/manifest.json`` of a
+    site published before the log existed; both None for the first publish.
+    Raises :class:`generator.publish.log.LogError` when the earlier log does not hold together.
     """
     table_rows = export.rows(view)
     written: dict[str, bytes] = {}
@@ -36,30 +42,18 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     data = export.gongshi_json(view, table_rows)
     written["gongshi.json"] = content = _json(data).encode("utf-8")
     yield "data/gongshi.json", content
-    try:
-        from generator.publish.datapackage import datapackage
-    except ImportError:  # pragma: no cover - while the module is being written
-        datapackage = None
-    if datapackage is not None:
-        yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
-    try:
-        from generator.publish.manifest import build_manifest
-    except ImportError:  # pragma: no cover
-        build_manifest = None
-    if build_manifest is not None:
-        previous = None
-        if previous_manifest and Path(previous_manifest).is_file():
-            previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
-        yield "data/manifest.json", _json(build_manifest(data, previous))
+    yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
+    previous = None
+    if previous_manifest and Path(previous_manifest).is_file():
+        previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
+    log = read_log(previous_log) if previous_log else None
+    manifest, log_files = build_log(data, log, previous)
+    yield "data/manifest.json", _json(manifest)
+    yield from log_files
     for kind in schema.KINDS:
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
-    try:
-        from generator.publish.feeds import feed_files
-    except ImportError:  # pragma: no cover
-        feed_files = None
-    if feed_files is not None:
-        yield from feed_files(view, events)
+    yield from feed_files(view, events)
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):
-            yield f"units/{uid}/{ev}", root / "data" / "units" / uid / ev
+            yield f"units/{uid}/{ev}", root / ds.data_dir / "units" / uid / ev

@@ -73,21 +73,22 @@ def _own(kind: str, rec: dict) -> dict:
     return {k: rec[k] for k in OWN[kind] if k in rec}
 
 
-def dataset_of_export(data: dict) -> R.Dataset:
+def dataset_of_export(data: dict, data_dir: str = "data") -> R.Dataset:
     """A published ``gongshi.json`` as a dataset: every record as it was public on the export's
-    ``as_of`` (reports, which the export does not carry, stand in from the duty rows' ``met_on``)."""
+    ``as_of`` (reports, which the export does not carry, stand in from the duty rows' ``met_on``), at
+    the paths it would have under the data folder ``data_dir``."""
     junk = Problems()
 
     def conv(kind: str, path: str, value: Any, unit: str | None = None) -> Any:
         out = schema.convert(kind, _node(value), schema.Ctx(path, junk), unit)
         return None if out is schema.BAD else out
 
-    site = conv("site", "data/site.yaml", _own("site", data.get("site") or {}))
+    site = conv("site", f"{data_dir}/site.yaml", _own("site", data.get("site") or {}))
     if not isinstance(site, R.Site):
         site = R.Site(loc=R.NOWHERE, title="", owner="", oversight=R.Oversight(R.NOWHERE))
     campaigns = {}
     for c in data.get("campaigns") or ():
-        rec = conv("campaign", f"data/campaigns/{c.get('id')}.yaml", _own("campaign", c))
+        rec = conv("campaign", f"{data_dir}/campaigns/{c.get('id')}.yaml", _own("campaign", c))
         if isinstance(rec, R.Campaign):
             campaigns[rec.id] = rec
     by_unit: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -108,23 +109,23 @@ def dataset_of_export(data: dict) -> R.Dataset:
             except ValueError:
                 continue
             uid, cid = str(d.get("unit")), str(d.get("campaign"))
-            reports[uid][cid] = R.Report(R.Loc(f"data/units/{uid}/reports/{cid}.md", 0, ""), "", day, uid, cid)
+            reports[uid][cid] = R.Report(R.Loc(f"{data_dir}/units/{uid}/reports/{cid}.md", 0, ""), "", day, uid, cid)
     units = {}
     for u in data.get("units") or ():
         uid = str(u.get("id"))
-        unit = conv("unit", f"data/units/{uid}/unit.yaml", _own("unit", u))
+        unit = conv("unit", f"{data_dir}/units/{uid}/unit.yaml", _own("unit", u))
         if not isinstance(unit, R.Unit):
             continue
-        lists = {kind: conv(kind, f"data/units/{uid}/{kind}.yaml", by_unit[uid][kind], uid) or ()
+        lists = {kind: conv(kind, f"{data_dir}/units/{uid}/{kind}.yaml", by_unit[uid][kind], uid) or ()
                  for kind in ("pledges", "ledger", "rectifications")}
         units[uid] = R.UnitFolder(unit, lists["pledges"], lists["ledger"], lists["rectifications"], reports.get(uid, {}))
-    inspections = conv("inspections", "data/inspections/", [_own("inspection", i) for i in data.get("inspections") or ()]) or ()
+    inspections = conv("inspections", f"{data_dir}/inspections/", [_own("inspection", i) for i in data.get("inspections") or ()]) or ()
     evaluations = {}
     for e in data.get("evaluations") or ():
-        rec = conv("evaluation", f"data/evaluations/{e.get('campaign')}.yaml", _own("evaluation", e))
+        rec = conv("evaluation", f"{data_dir}/evaluations/{e.get('campaign')}.yaml", _own("evaluation", e))
         if isinstance(rec, R.Evaluation):
             evaluations[rec.campaign] = rec
-    return R.Dataset("", site, campaigns, units, tuple(inspections), evaluations)
+    return R.Dataset("", site, campaigns, units, tuple(inspections), evaluations, data_dir)
 
 
 # ------------------------------------------------------------------------------------------
@@ -421,7 +422,7 @@ def _dated(ds: R.Dataset, rec: Record, only: set[str] | None = None) -> list[Dat
     on both sides)."""
     out: list[Dated] = []
     for uid, f in ds.units.items():
-        if only is not None and not any(p.startswith(f"data/units/{uid}/") for p in only):
+        if only is not None and not any(p.startswith(f"{ds.data_dir}/units/{uid}/") for p in only):
             continue
         for p in f.pledges:
             pk = (uid, p.id)
@@ -533,7 +534,7 @@ def _fingerprints(ds: R.Dataset, only: set[str] | None = None) -> dict[tuple, st
         if not skip(ev.loc):
             fp[("evaluation", cid)] = _key(ev)
     for uid, f in ds.units.items():
-        if only is not None and not any(p.startswith(f"data/units/{uid}/") for p in only):
+        if only is not None and not any(p.startswith(f"{ds.data_dir}/units/{uid}/") for p in only):
             continue
         if not skip(f.unit.loc):
             fp[("unit", uid)] = _key(f.unit)
@@ -632,7 +633,7 @@ def _where(new: R.Dataset, kind: str, key: Any, changed: set[tuple]) -> tuple[st
     if kind == "duty" and key[0] in new.units:
         u = new.units[key[0]].unit
         return u.loc.path, u.loc.line, u.loc.key
-    return "data/", 0, ""
+    return f"{new.data_dir}/", 0, ""
 
 
 # ------------------------------------------------------------------------------------------
@@ -685,7 +686,7 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
     for kind, key in sorted(_affected(old, new, changed_keys), key=lambda x: (x[0], str(x[1]))):
         if (kind, key) in explained or not (_exists(old, kind, key) and _exists(new, kind, key)):
             continue
-        if kind in ("pledge", "rect", "duty") and any(p.startswith(f"data/units/{key[0]}/") for p in bad_files):
+        if kind in ("pledge", "rect", "duty") and any(p.startswith(f"{new_ds.data_dir}/units/{key[0]}/") for p in bad_files):
             continue
         rw = first_rewrite(old, new, kind, key, ref)
         if rw is not None:

@@ -233,9 +233,9 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             items.append(f"📝 **申请销号** {nc.get('date')}：{md(nc.get('summary'), 160)}"
                          + (f"（佐证 {ev} 份）" if ev else "（没有佐证）"))
         elif oc and nc and oc != nc and not oc.get("verified_on"):
-            for k in ("date", "summary", "evidence"):
-                if oc.get(k) != nc.get(k):
-                    items.append(f"销号申请修改了 {k}：{_val(oc.get(k))} → **{_val(nc.get(k))}**")
+            for fld in ("date", "summary", "evidence"):
+                if oc.get(fld) != nc.get(fld):
+                    items.append(f"销号申请修改了 {fld}：{_val(oc.get(fld))} → **{_val(nc.get(fld))}**")
         if nc.get("verified_on") and not oc.get("verified_on"):
             items.append(f"✅ **验收销号** {nc.get('verified_on')}，验收：{md(nc.get('verified_by'))}"
                          + ("（⚠️ 与销号申请在同一次修改中加入，见上方重点审查）" if not oc else ""))
@@ -265,8 +265,8 @@ def _problem_line(p) -> str:
     return f"- {_where(p)} {md(p.key + '：' if p.key else '')}{md(p.message)}"
 
 
-OFFICE_FILES = ("data/site.yaml", "data/campaigns/", "data/inspections/", "data/evaluations/", ".github/CODEOWNERS",
-                "CODEOWNERS", "docs/CODEOWNERS", ".gitea/CODEOWNERS", ".forgejo/CODEOWNERS", ".github/workflows/",
+OFFICE_DATA = ("site.yaml", "campaigns/", "inspections/", "evaluations/")  # inside the data folder
+OFFICE_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitea/CODEOWNERS", ".forgejo/CODEOWNERS", ".github/workflows/",
                 ".forgejo/workflows/", ".gitea/workflows/", ".gitlab-ci.yml", ".ci/")
 
 
@@ -332,10 +332,12 @@ def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, to
                 out.append(f"⚡ **销号和验收同时加入** 问题 `{md(r.id)}`（`{md(uid)}`）：{c.date} 申请销号，{c.verified_on} 由 "
                            f"{md(c.verified_by)} 验收，两者在这一次修改中一起写入：请向验收单位核实确实验收过")
 
-    units = sorted({p.split("/")[2] for p in files if p.startswith("data/units/") and p.count("/") >= 3})
+    inside = f"{new_ds.data_dir}/units/"
+    units = sorted({p[len(inside):].split("/")[0] for p in files if p.startswith(inside) and "/" in p[len(inside):]})
     if len(units) > 1:
         out.append(f"👥 **涉及 {len(units)} 个单位的文件夹**：{md('、'.join(units))}（一个单位的修改通常只改它自己的文件夹）")
-    office = [p for p in files if any(p == x or (x.endswith("/") and p.startswith(x)) for x in OFFICE_FILES)]
+    watched = (*(f"{new_ds.data_dir}/{x}" for x in OFFICE_DATA), *OFFICE_FILES)
+    office = [p for p in files if any(p == x or (x.endswith("/") and p.startswith(x)) for x in watched)]
     if office:
         out.append(f"🏛️ **改动了督查办的文件**：{'、'.join(f'`{md(p)}`' for p in office)}")
     return out
@@ -416,18 +418,18 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
             eval_lines.append(f"- 活动 `{md(cid)}` 的考核评比结果修改了 {md('、'.join(changed_keys(a.own, b.own)))}")
     other = []
     for cid in sorted(set(old_ds.campaigns) | set(new_ds.campaigns)):
-        a, b = old_ds.campaigns.get(cid), new_ds.campaigns.get(cid)
-        if a is None and b is not None:
-            other.append(f"- 🆕 新活动 `{md(cid)}`：{md(b.title)}")
-        elif b is None and a is not None:
+        ca, cb = old_ds.campaigns.get(cid), new_ds.campaigns.get(cid)
+        if ca is None and cb is not None:
+            other.append(f"- 🆕 新活动 `{md(cid)}`：{md(cb.title)}")
+        elif cb is None and ca is not None:
             other.append(f"- 活动 `{md(cid)}` 被删除")
-        elif a is not None and b is not None:
-            ch = changed_keys(own(a), own(b))
+        elif ca is not None and cb is not None:
+            ch = changed_keys(own(ca), own(cb))
             if ch:
-                other.append(f"- 活动 `{md(cid)}`（{md(b.title)}）修改了 {md('、'.join(ch))}")
+                other.append(f"- 活动 `{md(cid)}`（{md(cb.title)}）修改了 {md('、'.join(ch))}")
     site_changes = changed_keys(own(old_ds.site), own(new_ds.site))
     if site_changes:
-        other.append(f"- 网站设置 `data/site.yaml` 修改了 {md('、'.join(site_changes))}")
+        other.append(f"- 网站设置 `{md(new_ds.data_dir)}/site.yaml` 修改了 {md('、'.join(site_changes))}")
 
     if not units and not insp_lines and not eval_lines and not other:
         if not errors:
@@ -465,14 +467,14 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
 
 
 def review_markdown(root: Path, base: str, head: str | None, as_of: date | None = None,
-                    today: date | None = None) -> str:
+                    today: date | None = None, data_dir: str = "data") -> str:
     """The reviewers' Markdown for the change from ``base`` to ``head`` (None: the working tree)."""
     memo = Memo()
     if head is None:
-        src: Source = Source(root)
+        src: Source = Source(root, data_dir)
         head_label = "工作区"
     else:
-        src = GitSource(root, head)
+        src = GitSource(root, head, data_dir)
         head_label = rev_label(md(head), src)
     try:
         res = check(root, as_of, today, source=src, memo=memo)
@@ -480,7 +482,7 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
         if isinstance(src, GitSource):
             src.close()
     new_ids = blob_ids(src, memo.ids if not isinstance(src, GitSource) else None)
-    old_ds, base_src = load_rev(root, base, memo)
+    old_ds, base_src = load_rev(root, base, data_dir, memo)
     only = differing(blob_ids(base_src), new_ids)  # records in other files are the same on both sides
     today = res.today
     base_label = rev_label(md(base), base_src)
@@ -496,12 +498,12 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label, risk_lines) + "\n"
 
 
-def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None) -> int:
+def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None, data_dir: str = "data") -> int:
     """``gongshi diff BASE [HEAD]``: Markdown for reviewers on standard output."""
     import sys
 
     try:
-        text = review_markdown(Path(root), base, head, as_of)
+        text = review_markdown(Path(root), base, head, as_of, data_dir=data_dir)
     except IntegrityError as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return 2

@@ -290,7 +290,8 @@ def test_progress_falling_on_the_same_day(project):
 
 
 def test_progress_of_different_pledges_is_separate(project):
-    write(project, LEDGER, LEDGER_FGW + FALL.replace("pledge: wangban", "pledge: zoufang").replace("progress: 50", "progress: 5").replace("2025-03-20", "2025-04-01") + "  correction: 更正。\n")
+    zoufang = FALL.replace("pledge: wangban", "pledge: zoufang").replace("2025-03-20", "2025-04-01")
+    write(project, LEDGER, LEDGER_FGW + zoufang.replace("progress: 50", "progress: 5") + "  correction: 更正。\n")
     clean(project)
     write(project, LEDGER, LEDGER_FGW + FALL.replace("pledge: wangban", "pledge: zoufang").replace("2025-03-20", "2025-04-01"))
     clean(project)  # zoufang was at 10, 50 is no fall
@@ -433,3 +434,67 @@ def test_duplicate_score(project):
 def _yaml_str(s: str) -> str:
     """A YAML double-quoted scalar."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# ---- what a clerk types instead (issue 15) --------------------------------------------------
+
+EARLY = """\
+- date: 2024-03-25
+  pledge: wangban
+  progress: 100
+  note: 全部事项上线。
+"""  # appended to LEDGER_FGW it is ledger[3] on line 19; the year was meant to be 2025
+
+
+def test_entry_dated_before_publication_with_higher_progress(project):
+    """A mistyped year gets its own message at its own line, not "进度从 100 降到 30" at an old entry."""
+    write(project, LEDGER, LEDGER_FGW + EARLY)
+    lines = errors_of(project)
+    find(lines, LEDGER, 19, "ledger[3].date", "台账日期 2024-03-25 早于承诺“wangban”的公示日期 2025-01-10（pledges.yaml 第 1 行）",
+         "进度 100 却比日期在它之后的记录（第 1 行，进度 30）还高", "是不是把年份写错了，应为 2025-03-25？",
+         "请改正这一条的日期，不要改动其他记录")
+    assert lines == [ln for ln in lines if ln.startswith(f"{LEDGER}:19: ")], lines  # nothing about the older entries
+
+
+def test_entry_dated_before_publication_is_a_warning_when_progress_allows(project):
+    """Work done before publication may be recorded: a warning at the entry asks to check the date."""
+    write(project, LEDGER, LEDGER_FGW + EARLY.replace("2024-03-25", "2025-01-05").replace("progress: 100", "progress: 5"))
+    lines = clean(project)
+    find(lines, LEDGER, 19, "ledger[3].date", "台账日期 2025-01-05 早于承诺“wangban”的公示日期 2025-01-10",
+         "如果是公示前做的工作，可以保留", "请改正这一条的日期", warning=True)
+
+
+def test_backslash_in_an_evidence_path(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence\\qingdan.pdf"))
+    msg = find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "佐证路径“evidence\\qingdan.pdf”里用了反斜杠“\\”",
+               "请用 /（正斜杠）", "写成 evidence/qingdan.pdf")
+    assert "找不到" not in msg
+
+
+def test_backslash_and_letter_case_in_a_closure_evidence_path(project):
+    write(project, RECTS, replace(RECTS_FGW, "      - evidence/qingdan.pdf", "      - evidence\\QingDan.PDF"))
+    find(errors_of(project), RECTS, 19, "rectifications[0].closure.evidence[0]", "请用 /（正斜杠）",
+         "写成 evidence/qingdan.pdf（文件名的大小写也要与文件一致）")
+
+
+def test_backslash_to_a_file_not_there(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence\\nope.pdf"))
+    find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "请用 /（正斜杠）",
+         "写成 evidence/nope.pdf（evidence/ 文件夹里还没有这个文件")
+
+
+def test_evidence_letter_case_gets_the_real_name(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence/qingdan.PDF"))
+    find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "找不到佐证文件 data/units/fgw/evidence/qingdan.PDF",
+         "文件夹里的文件名是 evidence/qingdan.pdf（大小写不同", "请照它写成 evidence/qingdan.pdf")
+
+
+def test_evidence_near_miss(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence/qingdn.pdf"))
+    find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "找不到佐证文件", "您是不是想写“evidence/qingdan.pdf”？")
+
+
+def test_evidence_without_its_folder_gets_the_path(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - qingdan.pdf"))
+    find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "必须在本单位的 evidence/ 文件夹中",
+         "这个文件在 evidence/qingdan.pdf，请写成 evidence/qingdan.pdf")

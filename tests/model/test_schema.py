@@ -7,7 +7,9 @@ import pytest
 import yaml
 from helpers import (
     CAMPAIGN,
+    EVALUATION,
     FILES,
+    INSPECTIONS,
     LEDGER_FGW,
     PLEDGES_FGW,
     RECTS_FGW,
@@ -188,6 +190,132 @@ def test_wrong_type_of_whole_file(project):
     find(errors_of(project), UNIT, 1, "", "应为映射")
 
 
+# ---- what a clerk types instead (issue 15) --------------------------------------------------
+
+
+def test_full_width_digits_in_a_date(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  deadline: ２０２５-０６-３０"))
+    msg = find(errors_of(project), PLEDGES, 9, "pledges[0].deadline", "应为日期", "“２０２５-０６-３０”里有全角数字（U+FF10–U+FF19）",
+               "请用半角（英文）重新输入，写成 2025-06-30", "Shift+空格")
+    assert "不是真实存在的日期" not in msg
+
+
+def test_full_width_hyphens_in_a_date(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  deadline: 2025－06－30"))
+    find(errors_of(project), PLEDGES, 9, "pledges[0].deadline", "“2025－06－30”里有全角连字符（U+FF0D）", "写成 2025-06-30")
+
+
+def test_full_width_digits_in_a_number(project):
+    # int("３０") is 30 in Python: without this check it would pass while every other tool refuses it.
+    write(project, LEDGER, replace(LEDGER_FGW, "  progress: 30", "  progress: ３０"))
+    find(errors_of(project), LEDGER, 3, "ledger[0].progress", "应为整数", "“３０”里有全角数字（U+FF10–U+FF19）", "写成 30")
+
+
+def test_curly_quotes_around_a_date(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  deadline: “2025-06-30”"))
+    find(errors_of(project), PLEDGES, 9, "pledges[0].deadline", "应为日期", "值两端是中文引号 “…”（U+201C、U+201D）",
+         "这里不用加引号，请去掉它们，写成 2025-06-30")
+
+
+def test_curly_quotes_around_a_target(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, '    target: ">= 90"', "    target: “>= 90”"))
+    find(errors_of(project), PLEDGES, 17, "pledges[0].indicator.target", "中文引号 “…”（U+201C、U+201D）",
+         "YAML 只认半角（英文）引号，请换成英文双引号，写成 \">= 90\"")
+
+
+def test_no_break_space_inside_a_target(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, '    target: ">= 90"', '    target: ">=\u00a090"'))
+    find(errors_of(project), PLEDGES, 17, "pledges[0].indicator.target", "不间断空格（U+00A0）", "写成 \">= 90\"")
+
+
+def test_greater_or_equal_sign_in_a_target(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, '    target: ">= 90"', '    target: "≥ 90"'))
+    find(errors_of(project), PLEDGES, 17, "pledges[0].indicator.target", "大于等于号（U+2265）", "写成 \">= 90\"")
+
+
+def test_curly_quotes_around_a_choice(project):
+    write(project, RECTS, replace(RECTS_FGW, "  source: 督查", "  source: “督查”"))
+    find(errors_of(project), RECTS, 4, "rectifications[0].source", "“督查”不是可选值", "中文引号 “…”（U+201C、U+201D）",
+         "请去掉它们，写成 督查")
+
+
+def test_full_width_letters_in_an_id(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  pledge: zoufang", "  pledge: ｚｏｕｆａｎｇ"))
+    find(errors_of(project), LEDGER, 9, "ledger[1].pledge", "全角字母（U+FF21–U+FF5A）", "写成 zoufang")
+
+
+def test_chinese_field_name_gets_the_key(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  完成时限: 2025-06-30"))
+    lines = errors_of(project)
+    find(lines, PLEDGES, 9, "pledges[0].完成时限", "未知的键“完成时限”（您是不是想写“deadline”？）", "字段名要用英文",
+         "即“deadline: 2025-06-30”")
+
+
+def test_chinese_name_of_a_required_field_is_one_message(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  commitment: 每月走访企业。", "  承诺内容: 每月走访企业。"))
+    lines = errors_of(project)
+    find(lines, PLEDGES, 21, "pledges[1].承诺内容", "您是不是想写“commitment”", "即“commitment: 每月走访企业。”")
+    assert not [ln for ln in lines if "缺少必填的键" in ln], lines
+
+
+@pytest.mark.parametrize("rel, base, old, new, line, key, meant", [
+    (LEDGER, LEDGER_FGW, "  progress: 10", "  进度: 10", 10, "ledger[1].进度", "progress"),
+    (LEDGER, LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence/qingdan.pdf\n  佐证材料: x", 7, "ledger[0].佐证材料", "evidence"),
+    (UNIT, UNIT_FGW, "short_name: 发改委", "简称: 发改委", 3, "简称", "short_name"),
+    (RECTS, RECTS_FGW, "  found: 2025-03-01", "  发现日期: 2025-03-01", 3, "rectifications[0].发现日期", "found"),
+    (PLEDGES, PLEDGES_FGW, "  published: 2025-01-15", "  公示日期: 2025-01-15", 22, "pledges[1].公示日期", "published"),
+])
+def test_chinese_names_from_the_field_reference(project, rel, base, old, new, line, key, meant):
+    write(project, rel, replace(base, old, new))
+    find(errors_of(project), rel, line, key, f"您是不是想写“{meant}”", "字段名要用英文")
+
+
+def test_change_field_written_in_chinese(project):
+    change = "  changes:\n    - date: 2025-02-01\n      field: 完成时限\n      from: 2025-05-31\n      to: 2025-06-30\n      why: 调整\n"
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  responsible: 王五\n", "  responsible: 王五\n" + change))
+    find(errors_of(project), PLEDGES, 13, "pledges[0].changes[0].field", "“完成时限”不是可选值（您是不是想写“deadline”？）",
+         "这里要写字段的英文名，完成时限 是 deadline")
+
+
+def test_curly_quoted_key(project):
+    write(project, UNIT, replace(UNIT_FGW, "head: 张三", "“head”: 张三"))
+    find(errors_of(project), UNIT, 5, "“head”", "未知的键“head”", "键两端是中文引号 “…”（U+201C、U+201D）", "写成 head")
+
+
+def test_pledge_title_where_its_id_belongs(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  pledge: zoufang", "  pledge: 常态化走访企业"))
+    msg = find(errors_of(project), LEDGER, 9, "ledger[1].pledge", "“常态化走访企业”是承诺的名称", "您是不是想写“zoufang”？")
+    assert "格式不对" not in msg
+
+
+def test_a_shortened_pledge_title_is_still_recognised(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  pledge: zoufang", "  pledge: 走访企业"))
+    find(errors_of(project), LEDGER, 9, "ledger[1].pledge", "您是不是想写“zoufang”？")
+
+
+def test_campaign_title_where_its_id_belongs(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  campaign: zhudong-fuwu\n  title: 常态", "  campaign: 主动服务活动\n  title: 常态"))
+    find(errors_of(project), PLEDGES, 19, "pledges[1].campaign", "“主动服务活动”是活动的名称", "您是不是想写“zhudong-fuwu”？")
+
+
+@pytest.mark.parametrize("written", ["县税务局", "税务局"])
+def test_unit_name_where_its_id_belongs(project, written):
+    write(project, "data/inspections/2025.yaml", replace(INSPECTIONS, "  - unit: swj", f"  - unit: {written}"))
+    find(errors_of(project), "data/inspections/2025.yaml", 12, "inspections[0].findings[1].unit", f"“{written}”是单位的名称",
+         "您是不是想写“swj”？")
+
+
+def test_unit_name_in_evaluation_scores(project):
+    write(project, f"data/evaluations/{CAMPAIGN}.yaml", replace(EVALUATION, "  - unit: fgw", "  - unit: 发改委"))
+    find(errors_of(project), f"data/evaluations/{CAMPAIGN}.yaml", 15, "scores[0].unit", "您是不是想写“fgw”？")
+
+
+def test_unknown_name_where_an_id_belongs_lists_the_ids(project):
+    write(project, LEDGER, replace(LEDGER_FGW, "  pledge: zoufang", "  pledge: 别的事情"))
+    find(errors_of(project), LEDGER, 9, "ledger[1].pledge", "这里要写承诺的标识（英文编号", "不是承诺的名称",
+         "已有的承诺：wangban（项目审批网上办）、zoufang（常态化走访企业）")
+
+
 # ---- JSON Schema --------------------------------------------------------------------------
 
 
@@ -297,3 +425,29 @@ def test_key_paths_cover_nested_keys():
     assert "phases[].duties[].every_days" in paths
     assert "indicators[].measurements[].value" in paths
     assert "closure.verified_on" in schema.key_paths("rectifications")
+
+
+@pytest.mark.parametrize("dash, name", [("－", "全角连字符（U+FF0D）"), ("—", "破折号（U+2014）")])
+def test_list_items_started_with_a_full_width_dash(project, dash, name):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "    - 梳理事项清单", f"    {dash} 梳理事项清单"))
+    find(errors_of(project), PLEDGES, 6, "pledges[0].measures", f"列表项以{name}开头", "以半角（英文）减号加一个空格“- ”开头")
+
+
+def test_schema_carries_the_duty_rule():
+    """A ledger duty needs every_days and no due; every other kind needs due and no every_days: the
+    JSON Schema an editor sees says so, as the checker does."""
+    v = Draft202012Validator(schema.json_schema("campaign"))
+    rel = f"data/campaigns/{CAMPAIGN}.yaml"
+    campaign = _instance(rel, FILES[rel])
+    duties = [d for ph in campaign["phases"] for d in ph.get("duties", [])]
+    assert {d["kind"] for d in duties} >= {"ledger", "pledges"} and v.is_valid(campaign)
+    for d in duties:
+        key = "every_days" if d["kind"] == "ledger" else "due"
+        other = "due" if key == "every_days" else "every_days"
+        saved = d.pop(key)
+        assert not v.is_valid(campaign), f"{d['kind']} without {key}"
+        d[key] = saved
+        d[other] = 30 if other == "every_days" else "2025-06-30"
+        assert not v.is_valid(campaign), f"{d['kind']} with {other}"
+        del d[other]
+    assert v.is_valid(campaign)

@@ -3,20 +3,34 @@
 import time
 
 import pytest
-from helpers import PLEDGES_FGW, UNIT_FGW, UNIT_SWJ, clean, errors_of, find, replace, run_cli, write
+from helpers import (
+    CAMPAIGN,
+    LEDGER_FGW,
+    PLEDGES_FGW,
+    REPORT_FGW,
+    UNIT_FGW,
+    UNIT_SWJ,
+    clean,
+    errors_of,
+    find,
+    replace,
+    run_cli,
+    write,
+)
 
 from generator.model import yamlsource as Y
 
 UNIT = "data/units/fgw/unit.yaml"
 SWJ = "data/units/swj/unit.yaml"
 PLEDGES = "data/units/fgw/pledges.yaml"
+LEDGER = "data/units/fgw/ledger.yaml"
 
 
 # ---- the node tree ---------------------------------------------------------------------
 
 
 def test_parse_keeps_text_and_lines():
-    root = Y.load_text("a: 1\nb:\n  - no\n  - 'x'\nc: 0375123\n")
+    root = Y.parse("a: 1\nb:\n  - no\n  - 'x'\nc: 0375123\n")
     assert isinstance(root, Y.Map)
     assert list(root.entries) == ["a", "b", "c"]
     line_b, seq = root.entries["b"]
@@ -29,7 +43,7 @@ def test_parse_keeps_text_and_lines():
 
 @pytest.mark.parametrize("text", ["", "\n", "# 只有注释\n", "---\n"])
 def test_empty_document_is_none(text):
-    assert Y.load_text(text) is None
+    assert Y.parse(text) is None
 
 
 def test_plain_kind_reads_like_yaml_1_1():
@@ -187,7 +201,7 @@ def test_deep_nesting_is_an_error_not_a_crash(project, style):
 
 def test_deep_nesting_in_the_reader_itself():
     with pytest.raises(Y.YamlFileError) as exc:
-        Y.load_text("a:\n" + "".join("  " * i + "- \n" for i in range(1, 60)))
+        Y.parse("a:\n" + "".join("  " * i + "- \n" for i in range(1, 60)))
     assert "嵌套层级过深" in exc.value.message and exc.value.line > 1
 
 
@@ -210,3 +224,140 @@ def test_list_file_holding_a_mapping(project):
     write(project, PLEDGES, "id: wangban\ncampaign: zhudong-fuwu\n")
     lines = errors_of(project)
     find(lines, PLEDGES, 1, "pledges", "应为列表")
+
+
+# ---- characters that look right and read wrong (issue 15) ---------------------------------
+# Each message names the character by name and code point, at its own line, and says what to type.
+
+
+def _only(lines: list[str], path: str) -> list[str]:
+    """The problems reported for ``path`` (a file-level error hides the rest of that file)."""
+    return [ln for ln in lines if ln.startswith(path + ":")]
+
+
+def test_full_width_colon_after_a_key_is_named_at_its_own_line(project):
+    # libyaml reads on to the next line looking for ':', so it names line 4; the culprit is line 3.
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title：项目审批网上办"))
+    lines = errors_of(project)
+    msg = find(lines, PLEDGES, 3, "", "YAML 语法错误", "“title”后面是全角冒号“：”（U+FF1A）", "半角（英文）冒号加一个空格",
+               "写成“title: 项目审批网上办”", "Ctrl+.")
+    assert _only(lines, PLEDGES) == [msg]
+    assert "缺少冒号" not in msg
+
+
+def test_full_width_colon_at_the_top_level_and_nested(project):
+    write(project, UNIT, replace(UNIT_FGW, "head: 张三", "head：张三"))
+    write(project, "data/units/fgw/pledges.yaml", replace(PLEDGES_FGW, "    date: 2025-05-01", "    date：2025-05-01"))
+    lines = errors_of(project)
+    find(lines, UNIT, 5, "", "“head”后面是全角冒号“：”（U+FF1A）", "写成“head: 张三”")
+    find(lines, PLEDGES, 24, "", "“date”后面是全角冒号“：”（U+FF1A）", "写成“date: 2025-05-01”")
+
+
+def test_full_width_colon_after_a_chinese_field_name(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  完成时限：2025-06-30"))
+    find(errors_of(project), PLEDGES, 9, "", "“完成时限”后面是全角冒号“：”（U+FF1A）", "字段名要用英文",
+         "完成时限 是 deadline 或 due", "写成“deadline: 2025-06-30”")
+
+
+def test_full_width_colon_in_a_one_line_list_item(project):
+    # "- title：…" parses (as text), so the converter says it, at that line.
+    write(project, PLEDGES, PLEDGES_FGW + "- title：走访\n")
+    find(errors_of(project), PLEDGES, 26, "pledges[2]", "“title”后面是全角冒号“：”（U+FF1A）", "写成“title: 走访”")
+
+
+@pytest.mark.parametrize("space, name", [("\u3000", "全角空格（U+3000）"), ("\u00a0", "不间断空格（U+00A0）")])
+def test_odd_space_in_the_indent(project, space, name):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", f"{space} title: 项目审批网上办"))
+    lines = errors_of(project)
+    msg = find(lines, PLEDGES, 3, "", "YAML 语法错误", f"缩进里有{name}", "缩进只能用半角（英文）空格", "用空格键重新缩进")
+    assert _only(lines, PLEDGES) == [msg]
+
+
+def test_full_width_space_after_a_list_dash(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "- id: zoufang", "-\u3000id: zoufang"))
+    find(errors_of(project), PLEDGES, 18, "", "缩进里有全角空格（U+3000）", "Shift+空格")
+
+
+def test_no_break_space_after_a_colon(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title:\u00a0项目审批网上办"))
+    find(errors_of(project), PLEDGES, 3, "", "“title:”后面是不间断空格（U+00A0），不是普通空格", "重新输入一个半角（英文）空格")
+
+
+def test_zero_width_space_after_a_date(project):
+    """It looks right on screen: the message names it, where it is, and the rest of the file is still checked."""
+    text = replace(PLEDGES_FGW, "  deadline: 2025-06-30", "  deadline: 2025-06-30\u200b")
+    write(project, PLEDGES, replace(text, "  title: 常态化走访企业", "  title: 常态化走访企业\n  deadlin: 2025-09-30"))
+    lines = errors_of(project)
+    find(lines, PLEDGES, 9, "", "有看不见的零宽空格（U+200B）", "第 23 个字符处", "紧跟在“2025-06-30”后面",
+         "把这一行删掉重新输入")
+    assert not [ln for ln in lines if "应为日期" in ln], lines  # no second message for the same character
+    find(lines, PLEDGES, 21, "pledges[1].deadlin", "未知的键")
+
+
+@pytest.mark.parametrize("char, name", [("\u200b", "零宽空格（U+200B）"), ("\u200d", "零宽连接符（U+200D）"),
+                                        ("\ufeff", "零宽不间断空格（BOM）（U+FEFF）"), ("\u2060", "零宽不换行符（U+2060）"),
+                                        ("\u00ad", "软连字符（U+00AD）"), ("\u202e", "文字方向控制符（U+202E）")])
+def test_invisible_characters_are_named(project, char, name):
+    write(project, LEDGER, replace(LEDGER_FGW, "  pledge: zoufang", f"  pledge: zou{char}fang"))
+    find(errors_of(project), LEDGER, 9, "", f"有看不见的{name}", "第 14 个字符处", "紧跟在“zou”后面")
+
+
+def test_invisible_characters_counted_on_one_line(project):
+    write(project, UNIT, replace(UNIT_FGW, "head: 张三", "head: \u200b张\u200b三\u200b"))
+    find(errors_of(project), UNIT, 5, "", "零宽空格（U+200B）", "第 7 个字符处", "在“张三”前面", "这一行共有 3 处")
+
+
+def test_zero_width_space_in_a_report_front_matter(project):
+    report = f"data/units/fgw/reports/{CAMPAIGN}.md"
+    write(project, report, replace(REPORT_FGW, "submitted: 2025-07-15", "submitted: 2025-07-15\u200b"))
+    find(errors_of(project), report, 3, "", "有看不见的零宽空格（U+200B）", "紧跟在“2025-07-15”后面")
+
+
+def test_curly_quotes_around_a_value_that_holds_a_colon(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title: “项目审批: 网上办”"))
+    msg = find(errors_of(project), PLEDGES, 3, "", "YAML 语法错误", "中文引号 “…”（U+201C、U+201D）", "YAML 只认半角（英文）引号",
+               'title: "项目审批: 网上办"')
+    assert "请给整段文本加引号" not in msg  # the clerk believes they did
+
+
+def test_curly_single_quotes(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title: ‘项目审批: 网上办’"))
+    find(errors_of(project), PLEDGES, 3, "", "中文引号 ‘…’（U+2018、U+2019）", 'title: "项目审批: 网上办"')
+
+
+def test_full_width_signs_inside_text_are_fine(project):
+    """Chinese text keeps its own punctuation: only keys, indentation and typed values are looked at."""
+    text = replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title: 项目审批：网上办")
+    text = replace(text, "  commitment: 每月走访企业。", "  commitment: “政采贷”融资对接，全角空格\u3000也可以。")
+    write(project, PLEDGES, text)
+    clean(project)
+
+
+def test_odd_characters_give_no_traceback_through_the_real_command(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "\u3000title：项目审批网上办"))
+    rc, out, err = run_cli(project, "check")
+    assert rc == 1 and "Traceback" not in out + err
+    assert out.startswith(f"{PLEDGES}:3: YAML 语法错误：")
+
+
+def test_text_with_a_full_width_colon_above_an_unrelated_error_is_not_blamed(project):
+    text = replace(LEDGER_FGW, "  note: 走访企业 5 家。", "  note: |\n    进展：走访企业 5 家。\n  progress 10")
+    write(project, LEDGER, text)
+    msg = find(errors_of(project), LEDGER, 13, "", "YAML 语法错误", "这一行缺少冒号", "“: ”")
+    assert "全角" not in msg
+
+
+def test_a_missing_colon_is_reported_at_its_own_line(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "  title: 项目审批网上办", "  title 项目审批网上办"))
+    find(errors_of(project), PLEDGES, 3, "", "YAML 语法错误：这一行缺少冒号：键和值之间要用半角（英文）冒号加一个空格“: ”隔开")
+
+
+def test_a_full_width_dash_before_a_key_is_named(project):
+    write(project, PLEDGES, replace(PLEDGES_FGW, "- id: zoufang", "－ id: zoufang"))
+    find(errors_of(project), PLEDGES, 18, "", "YAML 语法错误：列表项以全角连字符（U+FF0D）开头", "请把“－”改成“-”")
+
+
+def test_full_width_colon_in_a_report_front_matter(project):
+    report = f"data/units/fgw/reports/{CAMPAIGN}.md"
+    write(project, report, replace(REPORT_FGW, "title: 发改委主动服务活动总结", "title：发改委主动服务活动总结"))
+    find(errors_of(project), report, 2, "", "“title”后面是全角冒号“：”（U+FF1A）", "写成“title: 发改委主动服务活动总结”")

@@ -18,6 +18,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.model import yamltext
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 GONGSHI = [sys.executable, "-m", "generator"]
@@ -85,56 +87,11 @@ def tree_digest(d: Path) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------
-# A tiny YAML emitter: strings are JSON-quoted (valid YAML double-quoted scalars), dates bare.
-
-
-def _scalar(v) -> str:
-    if isinstance(v, bool):
-        raise TypeError("no booleans in the data contract")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    raise TypeError(type(v))
-
-
-def _emit(v, ind: int) -> list[str]:
-    pad = " " * ind
-    out: list[str] = []
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if x is None:
-                continue
-            if isinstance(x, (dict, list)):
-                if not x:
-                    out.append(f"{pad}{k}: {'{}' if isinstance(x, dict) else '[]'}")
-                else:
-                    out.append(f"{pad}{k}:")
-                    out.extend(_emit(x, ind + 2))
-            else:
-                out.append(f"{pad}{k}: {_scalar(x)}")
-    elif isinstance(v, list):
-        for x in v:
-            if isinstance(x, (dict, list)):
-                sub = _emit(x, ind + 2)
-                sub[0] = pad + "- " + sub[0][ind + 2:]
-                out.extend(sub)
-            else:
-                out.append(f"{pad}- {_scalar(x)}")
-    else:
-        out.append(pad + _scalar(v))
-    return out
-
-
-def yaml_text(v) -> str:
-    return "\n".join(_emit(v, 0)) + "\n"
+# Fixture files, written by the emitter the sample county and the benchmark data use.
 
 
 def write_yaml(path: Path, v) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml_text(v), encoding="utf-8")
+    yamltext.write(path, v)
 
 
 # A 1x1 JPEG and a minimal PDF: evidence files must exist, their content does not matter.
@@ -145,7 +102,8 @@ TINY_JPEG = bytes.fromhex(
     "328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738393a434445464748494a535455565758595a63646566"
     "6768696a737475767778797a838485868788898a92939495969798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3"
     "d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9")
-TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 # ---------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def cmd_serve(args) -> int:
 
 def cmd_edit(args) -> int:
     from generator.publish.admin import AdminError, start_local_backend
-    from generator.site.build import serve
+    from generator.site.build import serve_built
 
     root = _root(args)
     try:
@@ -150,10 +150,10 @@ def cmd_edit(args) -> int:
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"网页编辑器的本地后端：{api}（保存的内容直接写入 {root / 'data'}，不会提交）", file=sys.stderr)
-    print(f"打开 http://{args.dev_addr}/admin/ 使用网页编辑器", file=sys.stderr)
+    host, _, port = args.dev_addr.rpartition(":")
     os.environ["GONGSHI_EDIT_API"] = api
     try:
-        return serve(root, parse_as_of(args.as_of), args.dev_addr)
+        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port or 0))
     finally:
         os.environ.pop("GONGSHI_EDIT_API", None)
         proc.terminate()
@@ -272,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("edit", help="在本机运行网页编辑器（/admin/），保存的内容直接写入工作目录，供试用和测试")
     as_of(e)
-    e.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览网站的监听地址，默认 127.0.0.1:8000")
+    e.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览网站的监听地址，默认 127.0.0.1:8000；端口写 0 则由系统分配")
     e.add_argument("--api-port", type=int, default=0, help="本地后端（decap-server）的端口，默认由系统分配")
     e.set_defaults(func=cmd_edit)
 

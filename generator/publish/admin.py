@@ -112,10 +112,12 @@ def _spec(obj: S.Obj) -> dict:
 
 def spec_json() -> dict:
     """What gongshi-admin.js needs to know about the list files, the same for every unit."""
+    deadline_change = _spec(S.CHANGE)
+    deadline_change["types"].update({"from": "date", "to": "date"})  # written as plain dates, as the sample does
     action = {
         "pledges": [
             {"name": "deadline_changes", "kind": "deadline", "target": "pledge", "key": "changes", "list": True,
-             "copy": [], "spec": _spec(S.CHANGE)},
+             "copy": [], "spec": deadline_change},
             {"name": "withdrawals", "kind": "insert", "target": "pledge", "key": "withdrawn", "list": False,
              "copy": ["date", "why"], "spec": _spec(S.WITHDRAWAL)},
         ],
@@ -297,8 +299,27 @@ _PAGE = """<!doctype html>
 """
 
 
+# Decap's editor is laid out for 800 px and wider; on a phone (clerks photograph evidence with
+# one) its panes are let down to the screen's width. Decap's class names carry their labels.
+_PHONE_CSS = """
+@media (max-width: 820px) {
+  body { min-width: 0 !important; }
+  [class*="-EditorContainer"], [class*="-ToolbarContainer"], [class*="-AppMainContainer"],
+  [class*="-CollectionContainer"], [class*="-AppHeaderContent"], [class*="-MediaLibraryModal"] {
+    min-width: 0 !important; max-width: 100vw !important; }
+  [class*="-ControlPaneContainer"] { padding: 0 4px 16px !important; max-width: 100vw !important; }
+  [class*="-CollectionContainer"] { margin: 8px 0 !important; display: block !important; }
+  [class*="-SidebarContainer"] { position: static !important; width: auto !important; margin: 0 8px 8px !important; }
+  [class*="-CollectionMain"] { padding: 0 8px !important; }
+  [class*="-BackCollection"], [class*="-BackStatus"], [class*="-ToolbarSectionMeta"] { display: none !important; }
+  [class*="-ToolbarSectionBackLink"] { padding: 0 8px !important; }
+}
+"""
+
+
 def unit_page(site_title: str, unit_name: str) -> str:
     head = ('<link href="config.yml" type="text/yaml" rel="cms-config-url">\n'
+            f"<style>{_PHONE_CSS}</style>\n"
             "<script>window.CMS_MANUAL_INIT = true;</script>\n"
             '<script src="../decap-cms.js"></script>\n'
             '<script type="module" src="../gongshi-admin.js"></script>\n')

@@ -79,6 +79,13 @@ def editor(tmp_path_factory):
             proc.wait()
 
 
+def _shot(page, name: str) -> None:
+    """Screenshots for the guide (content/guide/img/) when GONGSHI_ADMIN_SHOTS names a folder."""
+    out = os.environ.get("GONGSHI_ADMIN_SHOTS")
+    if out:
+        page.screenshot(path=str(Path(out) / f"{name}.png"))
+
+
 def _login(page, base: str, collection: str, entry: str):
     page.goto(f"{base}admin/{UNIT}/")
     page.get_by_role("button", name="登录").click()
@@ -88,7 +95,8 @@ def _login(page, base: str, collection: str, entry: str):
 
 def _field(page, label: str):
     """The input of the last field labelled ``label`` (a new item's, at the end of its list)."""
-    fid = page.locator("label", has_text=label).last.get_attribute("for")
+    exact = re.compile(rf"^\s*{re.escape(label)}(\s*\(可选\))?\s*$")
+    fid = page.locator("label").filter(has_text=exact).last.get_attribute("for")
     return page.locator(f"[id='{fid}']")
 
 
@@ -158,6 +166,8 @@ def test_ledger_entry_with_a_photo(editor, browse, tmp_path):
     _field(page, "本条记录后的完成百分比").fill(str(progress))
     _field(page, "做了什么").fill("网页编辑器测试：新设便民摊点群 1 处，现场照片见佐证。")
     _upload(page, "新增佐证", photo)
+    _field(page, "做了什么").scroll_into_view_if_needed()
+    _shot(page, "web-editor-ledger")
     _publish(page)
     _saved(page)
 
@@ -179,7 +189,12 @@ def test_a_pledge_is_added(editor, browse):
     path = clone / "data" / "units" / UNIT / "pledges.yaml"
     before = path.read_text(encoding="utf-8")
     page, rec = browse(width=1280)
-    _login(page, base, "pledges", "pledges")
+    page.goto(f"{base}admin/{UNIT}/")
+    page.get_by_role("button", name="登录").click()
+    page.get_by_text("本单位公开的服务承诺").wait_for()
+    _shot(page, "web-editor-home")
+    page.goto(f"{base}admin/{UNIT}/#/collections/pledges/entries/pledges")
+    page.locator("label").first.wait_for()
     page.get_by_role("button", name="新增承诺").first.click()
     _field(page, "承诺标识").fill("wangye-ceshi")
     _choose(page, "所属活动的标识", "zhudong-fuwu")
@@ -213,6 +228,8 @@ def test_a_problem_is_closed_with_evidence(editor, browse, tmp_path):
     _field(page, "整改完成").fill(_today())
     _field(page, "整改结果").fill("已按整改措施全部完成，现场照片见佐证。")
     _upload(page, "新增佐证", scan)
+    _field(page, "整改结果").scroll_into_view_if_needed()
+    _shot(page, "web-editor-closure")
     _publish(page)
     _saved(page)
     after = path.read_text(encoding="utf-8")
@@ -253,22 +270,37 @@ def test_a_deadline_change_is_a_public_change(editor, browse):
     assert not rec.errors, rec.errors
 
 
-def test_changing_an_old_entry_is_refused(editor, browse):
+def test_changing_or_removing_an_old_entry_is_refused(editor, browse):
     clone, base, _ = editor
     ledger = clone / "data" / "units" / UNIT / "ledger.yaml"
     before = ledger.read_bytes()
-    first = yaml.safe_load(before)[0]
+    entries = yaml.safe_load(before)
     page, rec = browse(width=1280)
     _login(page, base, "ledger", "ledger")
-    page.get_by_text(f"{first['date']} {first['pledge']}").first.click()
-    fid = page.locator("label", has_text="做了什么").first.get_attribute("for")
-    page.locator(f"[id='{fid}']").fill("把已公示的记录改掉")
+
+    def item(entry):
+        return page.get_by_text(f"{entry['date']} {entry['pledge']} 进度 {entry['progress']}%").first.locator("xpath=..")
+
+    first = item(entries[0])
+    first.locator("button").first.click()  # unfold it
+    first.locator("textarea").first.fill("把已公示的记录改掉")
     _publish(page)
     toast = page.get_by_text("是已有的记录，不能修改、删除或调换顺序")
     toast.wait_for(timeout=60_000)
     assert "第 1 条台账记录" in toast.inner_text()
+    _shot(page, "web-editor-refused")
     assert ledger.read_bytes() == before
-    assert not [e for e in rec.errors if "不能修改" not in e], rec.errors
+
+    # Removing one (the × on its bar) is refused too. (A fresh window: leaving the page now
+    # would ask whether to drop the unsaved change.)
+    page, rec = browse(width=1280)
+    _login(page, base, "ledger", "ledger")
+    item(entries[1]).locator("xpath=./div[1]/button").last.click()  # the × on its bar
+    _publish(page)
+    page.get_by_text("第 2 条台账记录是已有的记录").wait_for(timeout=60_000)
+    assert ledger.read_bytes() == before
+    # Decap logs the refused save and leaves its rejected promise unhandled ("pageerror: Object").
+    assert not [e for e in rec.errors if "已有的记录" not in e and e != "pageerror: Object"], rec.errors
 
 
 def test_the_editor_on_a_phone_and_its_size(editor, browse):
@@ -276,6 +308,7 @@ def test_the_editor_on_a_phone_and_its_size(editor, browse):
     page, rec = browse(width=390, height=844)
     _login(page, base, "ledger", "ledger")
     page.get_by_role("button", name="新增台账记录").wait_for()
+    _shot(page, "web-editor-phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 420, f"the editor is {width}px wide on a 390px phone"
     assert page.get_by_text("工作台账").count() >= 1  # the interface is in Chinese (zh_Hans)

@@ -1,6 +1,6 @@
 """The web editor's configuration (/admin/<unit>/config.yml) comes from the schema declarations.
 
-What a clerk meets in the form is checked here without a browser (tests/site/test_admin.py drives
+What a clerk meets in the form is checked here without a browser (tests/site/test_admin_browser.py drives
 the real editor): Chinese labels and hints, selects for choices and for the unit's own records,
 required fields, patterns, dates as YYYY-MM-DD, and paths that never leave the unit's folder.
 """

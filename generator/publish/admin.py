@@ -289,7 +289,7 @@ _PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<link rel="icon" href="data:,">
+<link rel="icon" href="{icon}">
 <title>{title}</title>
 {head}</head>
 <body>
@@ -323,7 +323,8 @@ def unit_page(site_title: str, unit_name: str) -> str:
             "<script>window.CMS_MANUAL_INIT = true;</script>\n"
             '<script src="../decap-cms.js"></script>\n'
             '<script type="module" src="../gongshi-admin.js"></script>\n')
-    return _PAGE.format(title=html.escape(f"{unit_name} · 网页编辑器 · {site_title}"), head=head, body="")
+    return _PAGE.format(title=html.escape(f"{unit_name} · 网页编辑器 · {site_title}"), head=head, body="",
+                        icon="../../assets/images/favicon.png")
 
 
 def index_page(view: Derived, enabled: bool) -> str:
@@ -343,7 +344,7 @@ def index_page(view: Derived, enabled: bool) -> str:
     body = (f"<main style=\"max-width:40rem;margin:2rem auto;padding:0 1rem;font-family:system-ui,sans-serif\">"
             f"<h1>网页编辑器</h1>\n{intro}\n{units}\n"
             '<p><a href="../guide/web-editor/">使用说明</a> · <a href="../">返回首页</a></p></main>')
-    return _PAGE.format(title=esc(f"网页编辑器 · {ds.site.title}"), head="", body=body)
+    return _PAGE.format(title=esc(f"网页编辑器 · {ds.site.title}"), head="", body=body, icon="../assets/images/favicon.png")
 
 
 def decap_files() -> Iterator[tuple[str, Path]]:

@@ -149,11 +149,12 @@ def cmd_edit(args) -> int:
     except AdminError as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"网页编辑器的本地后端：{api}（保存的内容直接写入 {root / 'data'}，不会提交）", file=sys.stderr)
+    print(f"网页编辑器的本地后端：{api}（保存的内容直接写入 {root / _data_dir(args)}，不会提交）", file=sys.stderr)
     host, _, port = args.dev_addr.rpartition(":")
     os.environ["GONGSHI_EDIT_API"] = api
     try:
-        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port or 0))
+        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port or 0),
+                           data_dir=_data_dir(args), data=_data_override(args))
     finally:
         os.environ.pop("GONGSHI_EDIT_API", None)
         proc.terminate()

@@ -170,9 +170,12 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         try:
             for uri, spec in admin_files(self.view, os.environ.get("GONGSHI_EDIT_API") or None,
                                          self._data_dir()):
-                if files.get_file_from_path(uri) is None:
-                    files.append(File.generated(config, uri, **({"abs_src_path": str(spec)} if isinstance(spec, Path)
-                                                               else {"content": spec})))
+                if files.get_file_from_path(uri) is not None:
+                    continue
+                if isinstance(spec, Path):
+                    files.append(File.generated(config, uri, abs_src_path=str(spec)))
+                else:
+                    files.append(File.generated(config, uri, content=spec))
         except AdminError as exc:
             raise PluginError(str(exc)) from None
         if "data/index.md" in self.by_uri:

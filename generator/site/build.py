@@ -92,11 +92,11 @@ def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000
     return 0
 
 
-def _stamp(root: Path) -> tuple:
+def _stamp(folders: list[Path]) -> tuple:
     """A cheap fingerprint of the editable folders: every file's path, size and mtime."""
     out = []
-    for top in ("data", "content"):
-        for dirpath, _dirs, names in os.walk(root / top):
+    for top in folders:
+        for dirpath, _dirs, names in os.walk(top):
             for n in names:
                 try:
                     st = os.stat(os.path.join(dirpath, n))
@@ -106,12 +106,14 @@ def _stamp(root: Path) -> tuple:
     return tuple(sorted(out))
 
 
-def serve_built(root: Path, as_of: date | None, host: str, port: int, ready=None, poll: float = 1.0) -> int:
+def serve_built(root: Path, as_of: date | None, host: str, port: int, data_dir: str = "data",
+                data: Path | None = None, poll: float = 1.0) -> int:
     """Build the site and serve it from 127.0.0.1; rebuild when ``data/`` or ``content/`` change.
 
     Unlike ``mkdocs serve``, a rebuild that fails (data with errors, as a half-done edit may
     leave it) keeps serving the last good build, so the web editor at /admin/ stays usable
-    to fix the error. ``ready(url)`` is called once the first build is served.
+    to fix the error. ``data`` overrides the plugin's data_dir (``--data``); ``data_dir`` is the
+    folder watched.
     """
     import http.server
     import threading
@@ -122,7 +124,7 @@ def serve_built(root: Path, as_of: date | None, host: str, port: int, ready=None
     current = {"dir": site}
 
     def build() -> bool:
-        with _env(as_of, False):
+        with _env(as_of, data):
             return _build(root / "mkdocs.yml", root, False, str(site)) == 0
 
     if not build():
@@ -143,13 +145,12 @@ def serve_built(root: Path, as_of: date | None, host: str, port: int, ready=None
     url = f"http://{host}:{server.server_address[1]}/"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"预览网站：{url}  网页编辑器：{url}admin/  （按 Ctrl+C 停止）", file=sys.stderr, flush=True)
-    if ready is not None:
-        ready(url)
-    stamp = _stamp(root)
+    watched = [root / data_dir, root / "content"]
+    stamp = _stamp(watched)
     try:
         while True:
             time.sleep(poll)
-            now = _stamp(root)
+            now = _stamp(watched)
             if now != stamp:
                 stamp = now
                 if build():

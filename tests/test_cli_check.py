@@ -1,6 +1,7 @@
 """`gongshi check`: exit codes, output formats, warnings, --strict and the as-of date."""
 
 import json
+import shutil
 
 import pytest
 from helpers import (
@@ -322,3 +323,15 @@ def test_an_invisible_character_in_an_entry_keeps_the_other_warnings(project):
     find(lines, SWJ_LEDGER, 8, "", "有看不见的零宽空格（U+200B）", "紧跟在“次。”后面")
     assert not [ln for ln in lines if "常态化上门服务" in ln], lines
     find(lines, SWJ_PLEDGES, 12, "pledges[2].id", "久未更新", warning=True)
+
+
+def test_a_broken_ledger_holds_back_stale_in_another_data_folder(project):
+    """A ledger that does not parse gives its error, not 久未更新 for its pledges, with data_dir too."""
+    from generator.view.pipeline import check
+
+    write(project, SWJ_PLEDGES, PLEDGES_SWJ + OPEN_PLEDGE)
+    write(project, "data/units/swj/ledger.yaml", "- date: 2025-02-01\n  pledge: changtai\n  progress: [\n")
+    shutil.move(project / "data", project / "records")
+    res = check(project, data_dir="records")
+    assert any(p.path == "records/units/swj/ledger.yaml" for p in res.errors), res.problems
+    assert not [p for p in res.warnings if "久未更新" in p.message], res.warnings

@@ -92,10 +92,11 @@ def _broken_ledgers(errors: list[Problem], ds: R.Dataset, declared: Declared) ->
     out: dict[str, set[str] | None] = {}
     items: dict[str, tuple[dict[int, tuple[int, str | None]], list[int]]] = {}
     for p in errors:
-        parts = p.path.split("/")
-        if len(parts) != 4 or parts[:2] != ["data", "units"] or parts[3] != "ledger.yaml":
+        inside = p.path.removeprefix(f"{ds.data_dir}/units/")
+        parts = inside.split("/")
+        if inside == p.path or len(parts) != 2 or parts[1] != "ledger.yaml":
             continue
-        uid = parts[2]
+        uid = parts[0]
         if uid in out and out[uid] is _ALL:
             continue
         raw = declared.ledger_items.get(uid, ())

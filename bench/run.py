@@ -1020,7 +1020,7 @@ def report(results: dict, scales: list[float], meta: dict) -> str:
         st, b, ed = get(s, "serve", "startup"), get(s, "build", "wall"), get(s, "serve", "rebuild")
         if st is not None and b is not None:
             sver.append(f"S={s:g} {verdict(st <= b)}")
-        limit = {1: 1.0, 10: 3.0}.get(s)
+        limit = {1.0: 1.0, 10.0: 3.0}.get(float(s))
         if ed is not None and limit is not None:
             ever.append(f"S={s:g} {verdict(ed <= limit)}")
     row("`gongshi serve`: start until it serves", lambda r: fsec(r["serve"]["startup"]),

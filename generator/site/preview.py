@@ -32,6 +32,7 @@ import threading
 import time
 import urllib.parse
 import wsgiref.util
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,7 @@ class Generation:
     files: Files
     nav: Navigation
     env: Any
-    doc_files: list[File]
+    doc_files: Sequence[File]
     outputs: dict[str, tuple[str, Any]]  # output path → (kind, what): page, theme template, extra template
     dests: set[str]  # every output path of this generation, the open data once completed
     populated: set[str] = field(default_factory=set)  # src_uris whose Markdown has been rendered
@@ -163,20 +164,21 @@ class Preview:
             nav = get_navigation(files, config)
             nav = config.plugins.on_nav(nav, config=config, files=files)
             doc_files = files.documentation_pages(inclusion=INCLUSION)
+            pages: dict[str, Page] = {}  # every document's page, by its file's source path
             for f in doc_files:
-                if f.page is None:
-                    Page(None, f, config)
+                pages[f.src_uri] = f.page if f.page is not None else Page(None, f, config)
             gen = Generation(config, files, nav, env, doc_files, {}, set(), lazy=lazy)
             # Read now, as a build would before any page: the hand-written pages (the search
             # indexes their text) and the titles of the nav's pages (every page's tabs show them).
             in_nav = {id(p) for p in nav.pages}  # Page's == compares titles: slow over every page
             for f in doc_files:
+                page = pages[f.src_uri]
                 if f.generated_by is None:
-                    self._populate(gen, f.page)
-                elif id(f.page) in in_nav:
-                    _read_title(f.page, config, files)
+                    self._populate(gen, page)
+                elif id(page) in in_nav:
+                    _read_title(page, config, files)
             gen.env = config.plugins.on_env(env, config=config, files=files)
-        except BaseException as exc:
+        except Exception as exc:
             config.plugins.on_build_error(error=exc)
             raise
         if clean:
@@ -187,17 +189,17 @@ class Preview:
             if INCLUSION(f.inclusion):
                 gen.dests.add(f.dest_uri)
         for f in doc_files:
-            gen.outputs[f.dest_uri] = ("page", f.page)
-            if f.page.meta.get("gs_search") or (f.generated_by and f.src_uri == "search/index.md"):
+            gen.outputs[f.dest_uri] = ("page", pages[f.src_uri])
+            if pages[f.src_uri].meta.get("gs_search") or (f.generated_by and f.src_uri == "search/index.md"):
                 gen.search_page = f.dest_uri
         for name in config.theme.static_templates:
             gen.outputs[name] = ("theme", name)
             if name == "sitemap.xml":
                 gen.outputs["sitemap.xml.gz"] = ("theme", name)
         for name in config.extra_templates:
-            f = files.get_file_from_path(name)
-            if f is not None:
-                gen.outputs[f.dest_uri] = ("extra", name)
+            extra = files.get_file_from_path(name)
+            if extra is not None:
+                gen.outputs[extra.dest_uri] = ("extra", name)
         gen.dests |= set(gen.outputs)
         for plugin in lazy:
             if plugin.indexer is not None:
@@ -211,7 +213,7 @@ class Preview:
         if clean or self._theme is None:
             before = len(files)
             files.add_files_from_theme(env, config)
-            self._theme = [(f.src_uri, f.src_dir) for f in list(files)[before:]]
+            self._theme = [(f.src_uri, f.src_dir or "") for f in list(files)[before:]]
         else:
             for uri, folder in self._theme:
                 files.append(File(uri, folder, config.site_dir, config.use_directory_urls))
@@ -377,7 +379,7 @@ class PreviewServer(LiveReloadServer):
                          mount_path=mount_path)
         self.preview = preview
         self.build_delay = 0.05  # editors save once; MkDocs waits 0.1 s for more events
-        self.observer = watchdog.observers.Observer()
+        self.observer = watchdog.observers.Observer()  # type: ignore[assignment]
         self.error_handler = self._error
         self.relevant = lambda path: True
 
@@ -385,7 +387,7 @@ class PreviewServer(LiveReloadServer):
         super().server_bind()
         # Port 0 asks the system for a free port: the address printed is the real one.
         host, port = self.server_address[:2]
-        self.url = _serve_url(host, port, self.mount_path)
+        self.url = _serve_url(str(host), int(port), self.mount_path)
         log.warning(f"预览地址：{self.url}")
 
     def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:

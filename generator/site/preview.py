@@ -248,9 +248,8 @@ class Preview:
         assert gen is not None
         if rel.startswith(BUNDLE_DIR + "/"):
             return (self.site_dir / rel).is_file()
-        name = rel.rsplit("/", 1)[-1]
-        if rel not in gen.dests and gen.lazy and "." in name and not name.endswith(".html"):
-            self._complete(gen)  # perhaps an open-data file (a folder or a page never is one)
+        if rel not in gen.dests and gen.lazy and rel + "/index.html" not in gen.dests:
+            self._complete(gen)  # perhaps an open-data file or /admin/ (a page's folder is neither)
         if rel not in gen.dests:
             return False
         what = gen.outputs.get(rel)

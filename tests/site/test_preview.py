@@ -78,7 +78,7 @@ class Served:
 def _write(path: Path, text: str) -> None:
     """Save the way editors do: a new file put in place, so no reader sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".saving")
+    tmp = path.with_name("." + path.name + ".saving")  # hidden: the loader skips dot files
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
@@ -182,7 +182,7 @@ def test_serve_matches_a_clean_build_after_each_edit(tmp_path, sample_project):
             try:
                 _compare(srv, site, before_files - now)
             except AssertionError as exc:
-                raise AssertionError(f"after “{what}”: {exc}") from None
+                raise AssertionError(f"after “{what}”: {exc}\n{srv.output()[-3000:]}") from None
             before_files = now
         status, body = srv.get("units/spj/yanshi-fuwu/")
         assert "预览测试追加".encode() in body and "设备到货推迟".encode() in body

@@ -15,6 +15,7 @@ import html
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,8 +191,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
             files.append(added[-1])
         try:
+            # A missing Decap is said once per build on stderr, not as a MkDocs warning: --strict
+            # (the county CI's trial build) must not fail the public record for want of the editor.
             for uri, spec in admin_files(self.view, os.environ.get("GONGSHI_EDIT_API") or None,
-                                         self._data_dir()):
+                                         self._data_dir(), root=self.root,
+                                         warn=lambda text: print(f"gongshi: {text}", file=sys.stderr, flush=True)):
                 if files.get_file_from_path(uri) is not None:
                     continue
                 if isinstance(spec, Path):

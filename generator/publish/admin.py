@@ -394,7 +394,7 @@ def missing_page(site_title: str, up: str) -> str:
             "用平台网页上的“编辑文件”修改，提交时选择新建分支并发起合并请求，由督查办审核后公开。"
             f'具体步骤见<a href="{guide}">网页编辑器指南</a>的“没有网页编辑器时”一节。</p>\n'
             "<p>给县信息中心：在生成网站的电脑或运行器上装好 Node.js 和 npm，在项目目录运行 "
-            f"<code>{INSTALL_HINT}</code>（或 <code>sh ci/install.sh</code>），再重新生成网站。</p>\n"
+            f"<code style=\"white-space:nowrap\">{INSTALL_HINT}</code>（或 <code>sh ci/install.sh</code>），再重新生成网站。</p>\n"
             f'<p><a href="{guide}">使用说明</a> · <a href="{up}../">返回首页</a></p></main>')
     return _PAGE.format(title=html.escape(f"网页编辑器 · {site_title}"), head="", body=body,
                         icon=f"{up}../assets/images/favicon.png")

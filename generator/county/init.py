@@ -129,7 +129,7 @@ def _templates(forge: Forge) -> list[tuple[Path, str]]:
 
 # Files copied as they are: pages and templates that are Jinja or Markdown of their own.
 BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-VERBATIM_PREFIXES = ("theme_overrides/", "content/guide/", ".github/ISSUE_TEMPLATE/", "requirements.lock")
+VERBATIM_PREFIXES = ("theme_overrides/", "content/guide/", ".github/ISSUE_TEMPLATE/", "requirements.lock", "tools/")
 
 
 def unit_yaml(u: UnitRow) -> str:

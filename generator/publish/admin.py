@@ -10,7 +10,9 @@ script the key order and value types of every record, from the same declarations
 
 Decap itself (``decap-cms.js`` and its chunks) and the YAML library the formats use are
 copied from ``tools/decap/node_modules`` (``npm ci --prefix tools/decap``; versions pinned by
-``tools/decap/package-lock.json``). Nothing is fetched from another host.
+``tools/decap/package-lock.json``), found by ``find_decap``. Nothing is fetched from another host.
+A build without Decap still builds the public site: ``/admin/`` then explains how to edit without
+it, and the build says how to install it. ``gongshi edit`` needs it and says so.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from generator.model import records as R
@@ -27,13 +29,48 @@ from generator.model import schema as S
 from generator.view.derive import Derived
 
 ASSETS = Path(__file__).parent / "admin_assets"
-DECAP_DIR = Path(os.environ.get("GONGSHI_DECAP_DIR") or Path(__file__).resolve().parents[2] / "tools" / "decap")
+# gongshi's own checkout (``./dev`` installs Decap there); a pip install from git has no such folder.
+CHECKOUT_DECAP = Path(__file__).resolve().parents[2] / "tools" / "decap"
+DECAP_ENV = "GONGSHI_DECAP_DIR"
+INSTALL_HINT = "npm ci --prefix tools/decap"
+NOT_INSTALLED = ("警告：网页编辑器（Decap CMS）没有安装，/admin/ 只生成了说明页，网站的其他部分照常生成。"
+                 f"要开通网页编辑器，请在项目目录运行 {INSTALL_HINT}（需要 Node.js 和 npm，或运行 sh ci/install.sh）后重新生成")
 LIST_FILES = {"pledges": "pledges.yaml", "ledger": "ledger.yaml", "rectifications": "rectifications.yaml"}
 HEADER = "# yaml-language-server: $schema=../../../schema/{kind}.json\n"
 
 
 class AdminError(Exception):
     """The editor cannot be built (Decap is not installed); the message says what to do."""
+
+
+def decap_dirs(root: Path | None) -> list[Path]:
+    """Where Decap may be installed, in the order they are tried.
+
+    The project's own ``tools/decap`` first: a county pins Decap in its repository (``gongshi init``
+    writes the lock file), so its build does not depend on what a machine happens to have. Then
+    ``GONGSHI_DECAP_DIR``, a machine's explicit choice (a shared install on a runner), before the
+    implicit last resort, gongshi's own checkout (an editable install, and this repository itself).
+    """
+    out: list[Path] = []
+    if root is not None:
+        out.append(Path(root).resolve() / "tools" / "decap")
+    if os.environ.get(DECAP_ENV):
+        out.append(Path(os.environ[DECAP_ENV]).resolve())
+    out.append(CHECKOUT_DECAP)
+    return list(dict.fromkeys(out))
+
+
+def _dist(d: Path) -> tuple[Path, Path]:
+    return d / "node_modules" / "decap-cms" / "dist", d / "node_modules" / "yaml" / "browser" / "dist"
+
+
+def find_decap(root: Path | None) -> Path | None:
+    """The first folder of ``decap_dirs`` where Decap and the YAML library are installed, or None."""
+    for d in decap_dirs(root):
+        dist, yaml_dist = _dist(d)
+        if (dist / "decap-cms.js").is_file() and (yaml_dist / "index.js").is_file():
+            return d
+    return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -347,12 +384,25 @@ def index_page(view: Derived, enabled: bool) -> str:
     return _PAGE.format(title=esc(f"网页编辑器 · {ds.site.title}"), head="", body=body, icon="../assets/images/favicon.png")
 
 
-def decap_files() -> Iterator[tuple[str, Path]]:
-    """Decap's bundle and its chunks, and the YAML library, from tools/decap/node_modules."""
-    dist = DECAP_DIR / "node_modules" / "decap-cms" / "dist"
-    yaml_dist = DECAP_DIR / "node_modules" / "yaml" / "browser" / "dist"
-    if not (dist / "decap-cms.js").is_file() or not (yaml_dist / "index.js").is_file():
-        raise AdminError(f"网页编辑器（Decap CMS）没有安装：请运行 npm ci --prefix {DECAP_DIR} （./dev 会自动安装）")
+def missing_page(site_title: str, up: str) -> str:
+    """``/admin/`` on a build without Decap: what a clerk can do instead, and what IT must install."""
+    guide = f"{up}../guide/web-editor/"
+    body = ("<main style=\"max-width:40rem;margin:2rem auto;padding:0 1rem;font-family:system-ui,sans-serif\">"
+            "<h1>网页编辑器</h1>\n"
+            "<p>本次生成网站时没有安装网页编辑器，这里暂时不能在线填写。</p>\n"
+            "<p>现在可以这样提交修改：登录县里的代码托管平台，在数据仓库本单位的文件夹（<code>data/units/本单位编号/</code>）中"
+            "用平台网页上的“编辑文件”修改，提交时选择新建分支并发起合并请求，由督查办审核后公开。"
+            f'具体步骤见<a href="{guide}">网页编辑器指南</a>的“没有网页编辑器时”一节。</p>\n'
+            "<p>给县信息中心：在生成网站的电脑或运行器上装好 Node.js 和 npm，在项目目录运行 "
+            f"<code style=\"white-space:nowrap\">{INSTALL_HINT}</code>（或 <code>sh ci/install.sh</code>），再重新生成网站。</p>\n"
+            f'<p><a href="{guide}">使用说明</a> · <a href="{up}../">返回首页</a></p></main>')
+    return _PAGE.format(title=html.escape(f"网页编辑器 · {site_title}"), head="", body=body,
+                        icon=f"{up}../assets/images/favicon.png")
+
+
+def decap_files(decap: Path) -> Iterator[tuple[str, Path]]:
+    """Decap's bundle and its chunks, and the YAML library, from ``decap``/node_modules."""
+    dist, yaml_dist = _dist(decap)
     yield "admin/decap-cms.js", dist / "decap-cms.js"
     for p in sorted(dist.iterdir()):
         # The chunks Decap loads on demand, and its WebAssembly; not the source maps or cms.js.
@@ -362,14 +412,32 @@ def decap_files() -> Iterator[tuple[str, Path]]:
         yield f"admin/yaml/{p.relative_to(yaml_dist).as_posix()}", p
 
 
-def admin_files(view: Derived, local_api: str | None = None, data_dir: str = "data") -> Iterator[tuple[str, Path | str]]:
-    """(site path, file or text) of everything under /admin/."""
+def admin_files(view: Derived, local_api: str | None = None, data_dir: str = "data", root: Path | None = None,
+                warn: Callable[[str], None] | None = None) -> Iterator[tuple[str, Path | str]]:
+    """(site path, file or text) of everything under /admin/.
+
+    Without Decap, ``/admin/`` and each unit's ``/admin/<unit>/`` (clerks keep it as a bookmark)
+    say how to edit instead and ``warn`` is called once; under ``gongshi edit`` (``local_api``)
+    that is an error, since the editor is the point there.
+    """
     ds = view.dataset
     enabled = bool(local_api) or ds.site.editing is not None
-    yield "admin/index.html", index_page(view, enabled)
     if not enabled:
+        yield "admin/index.html", index_page(view, enabled)
         return
-    yield from decap_files()
+    decap = find_decap(root)
+    if decap is None:
+        if local_api:
+            where = (Path(root) / "tools" / "decap") if root is not None else CHECKOUT_DECAP
+            raise AdminError(f"网页编辑器（Decap CMS）没有安装：请运行 npm ci --prefix {where}（gongshi 自己的仓库中 ./dev 会自动安装）")
+        if warn is not None:
+            warn(NOT_INSTALLED)
+        yield "admin/index.html", missing_page(ds.site.title, "")
+        for uid in ds.units:
+            yield f"admin/{uid}/index.html", missing_page(ds.site.title, "../")
+        return
+    yield "admin/index.html", index_page(view, enabled)
+    yield from decap_files(decap)
     yield "admin/gongshi-admin.js", ASSETS / "gongshi-admin.js"
     yield "admin/gongshi-spec.json", json.dumps(spec_json(), ensure_ascii=False) + "\n"
     for uid, folder in ds.units.items():
@@ -391,13 +459,15 @@ def start_local_backend(root: Path, port: int = 0):
     import subprocess
 
     node = shutil.which("node")
-    script = DECAP_DIR / "serve.cjs"
     if node is None:
         raise AdminError("找不到 node：gongshi edit 需要 Node.js 20（Debian 上：apt-get install nodejs npm）")
-    if not (DECAP_DIR / "node_modules" / "decap-server").is_dir():
-        raise AdminError(f"Decap 的本地后端（decap-server）没有安装：请运行 npm ci --prefix {DECAP_DIR}")
-    proc = subprocess.Popen([node, str(script), str(root), str(port)], stdout=subprocess.PIPE, text=True,
-                            cwd=str(DECAP_DIR))
+    found = [d for d in decap_dirs(root) if (d / "serve.cjs").is_file() and (d / "node_modules" / "decap-server").is_dir()]
+    if not found:
+        raise AdminError(f"Decap 的本地后端（decap-server）没有安装：请运行 npm ci --prefix {Path(root) / 'tools' / 'decap'}"
+                         "（gongshi 自己的仓库中 ./dev 会自动安装）")
+    decap = found[0]
+    proc = subprocess.Popen([node, str(decap / "serve.cjs"), str(root), str(port)], stdout=subprocess.PIPE, text=True,
+                            cwd=str(decap))
     assert proc.stdout is not None
     line = proc.stdout.readline()
     if not line.startswith("GONGSHI_DECAP_PORT "):

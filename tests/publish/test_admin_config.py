@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from helpers import SITE, make_project
 
 from generator.model import records as R
@@ -119,10 +118,7 @@ def test_without_editing_admin_says_how_to_edit_instead(tmp_path):
 
 def test_with_editing_there_is_one_editor_per_unit(tmp_path):
     view = _view(tmp_path)
-    try:
-        files = dict(admin_files(view))
-    except Exception as exc:  # Decap not installed in this checkout
-        pytest.skip(str(exc))
+    files = dict(admin_files(view))  # Decap from this checkout's tools/decap (./dev installs it)
     for uid in view.dataset.units:
         assert f"admin/{uid}/index.html" in files
         json.loads(files[f"admin/{uid}/config.yml"])  # JSON, which YAML reads as is
@@ -137,3 +133,22 @@ def test_the_writer_knows_every_key_in_schema_order():
     assert spec["kinds"]["ledger"]["spec"]["types"]["date"] == "date"
     assert spec["kinds"]["ledger"]["spec"]["types"]["progress"] == "int"
     assert spec["kinds"]["rectifications"]["spec"]["sub"]["closure"]["order"] == list(S.CLOSURE.fields)
+
+
+def test_the_projects_own_decap_comes_first_then_the_variable_then_the_checkout(tmp_path, monkeypatch):
+    from generator.publish.admin import CHECKOUT_DECAP, decap_dirs, find_decap
+
+    view = _view(tmp_path)
+    root = tmp_path / "p"
+    monkeypatch.delenv("GONGSHI_DECAP_DIR", raising=False)
+    assert find_decap(root) == CHECKOUT_DECAP  # nothing in the project: this checkout's (./dev installs it)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "node_modules").symlink_to(CHECKOUT_DECAP / "node_modules")
+    monkeypatch.setenv("GONGSHI_DECAP_DIR", str(shared))
+    assert find_decap(root) == shared.resolve()
+    (root / "tools/decap").mkdir(parents=True)
+    (root / "tools/decap/node_modules").symlink_to(CHECKOUT_DECAP / "node_modules")
+    assert decap_dirs(root) == [(root / "tools/decap").resolve(), shared.resolve(), CHECKOUT_DECAP]
+    files = dict(admin_files(view, root=root))
+    assert files["admin/decap-cms.js"] == (root / "tools/decap").resolve() / "node_modules/decap-cms/dist/decap-cms.js"

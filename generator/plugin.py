@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import static_files
-from generator.site import ASSETS
+from generator.site import ASSETS, seo
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
@@ -57,6 +57,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     supports_multiple_instances = False
     indexer: Indexer | None = None  # set per build by on_files; on_build_error may come first
     bodies: Prerender | None = None
+    command = "build"
+
+    def on_startup(self, *, command, dirty):
+        self.command = command  # `mkdocs serve` keeps its preview address as site_url
 
     def on_config(self, config):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -74,6 +78,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             raise PluginError("数据有错误，网站没有生成：\n" + format_problems(bad, "text"))
         self.checked = res
         self.view = res.derived
+        try:  # the sitemap and canonical links: base_url in site.yaml is the one public address
+            config.site_url = seo.site_url(self.view.site.base_url, config.site_url, self.command == "serve")
+        except seo.AddressError as exc:
+            raise PluginError(str(exc)) from None
         self.pages = plan(self.view)
         self.by_uri = {p.src_uri: p for p in self.pages}
         # The event stream (newest first) the home page already holds: the feeds and the
@@ -138,6 +146,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.meta.setdefault("hide", ["toc"])
         if gp.kind == "search":
             page.meta["gs_search"] = True  # main.html loads the search script on this page only
+        uid = seo.unit_of(gp.context)
+        if uid is not None:  # main.html announces the unit's own feed beside the site's
+            page.meta["gs_unit_feed"] = f"units/{uid}/feed.xml"
+            page.meta["gs_unit_name"] = self.view.dataset.units[uid].unit.name
         if gp.updated:
             page.meta["gs_updated"] = gp.updated.isoformat()
         page.edit_url = self._edit_url(gp)

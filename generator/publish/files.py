@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Union
 
 from generator.model import schema
 from generator.publish import export
+from generator.site.seo import robots_txt
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
 
-Spec = Union[Path, str, bytes]
+Spec = Path | str | bytes
 
 
 def _json(value) -> str:
@@ -59,6 +59,7 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
         feed_files = None
     if feed_files is not None:
         yield from feed_files(view, events)
+    yield "robots.txt", robots_txt(view.dataset.site.base_url)
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

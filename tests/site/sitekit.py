@@ -151,6 +151,7 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type
 # ---------------------------------------------------------------------------------------
 # The sample project: small, hand-written, every state as of SAMPLE_AS_OF (2025-10-31).
 
+SAMPLE_BASE_URL = "https://gongshi.example.org/shixian/"  # under a sub-path, as a county portal may host it
 SAMPLE_PLEDGE_TITLE = "企业开办全程网办一日办结"
 SAMPLE_PLEDGE_URL = "units/fgw/qiye-kaiban/"
 SAMPLE_CAMPAIGN_TITLE = "优化营商环境主动服务活动"
@@ -169,6 +170,7 @@ def write_sample(root: Path) -> Path:
         "timezone": "Asia/Shanghai",
         "stale_after_days": 45,
         "closure_notice_days": 7,
+        "base_url": SAMPLE_BASE_URL,
         "oversight": {"hotline": "0371-12345", "email": "duban@example.gov.cn",
                       "address": "示例县人民路1号政务服务中心三楼", "report_url": "https://jubao.example.gov.cn/form"},
     })

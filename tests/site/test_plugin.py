@@ -32,7 +32,8 @@ def test_every_contract_url_is_written(bench_site, bench_view):
         if not _exists(bench_site, url):
             missing.append("/" + url)
 
-    for url in ("", "campaigns/", "units/", "inspections/", "evaluations/", "updates/", "data/"):
+    for url in ("", "campaigns/", "units/", "inspections/", "evaluations/", "updates/", "data/", "feed.xml",
+                "sitemap.xml", "robots.txt"):
         need(url)
     for uid in ds.units:
         need(f"units/{uid}/")

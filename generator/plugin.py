@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
-from generator.publish.files import static_files
+from generator.publish.files import AsIs, static_files
 from generator.site import ASSETS, seo
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
@@ -122,7 +122,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
-                files.append(File.generated(config, uri, abs_src_path=str(spec)))
+                files.append(AsIs.generated(config, uri, abs_src_path=str(spec)))
             else:
                 files.append(File.generated(config, uri, content=spec))
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from mkdocs.structure.files import File
+
 from generator.model import schema
 from generator.publish import export
 from generator.site.seo import robots_txt
@@ -13,6 +15,18 @@ from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
 
 Spec = Path | str | bytes
+
+
+class AsIs(File):
+    """A file published byte for byte at its own path. Evidence is referred to by its path in the
+    open data (``evidence/x.md`` under ``/units/<unit>/``); MkDocs would turn a ``.md`` file into a
+    page at ``…/x/`` (and run its raw HTML), so none of these is a page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
 
 
 def _json(value) -> str:

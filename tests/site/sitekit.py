@@ -153,6 +153,7 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type
 
 SAMPLE_BASE_URL = "https://gongshi.example.org/shixian/"  # under a sub-path, as a county portal may host it
 SAMPLE_PLEDGE_TITLE = "企业开办全程网办一日办结"
+SAMPLE_MD_EVIDENCE = "# 回访记录\n\n回访 50 户，满意 49 户。<b>原样</b>\n"
 SAMPLE_PLEDGE_URL = "units/fgw/qiye-kaiban/"
 SAMPLE_CAMPAIGN_TITLE = "优化营商环境主动服务活动"
 
@@ -287,8 +288,12 @@ def write_sample(root: Path) -> Path:
         {"date": d(2025, 6, 10), "pledge": "shangmen", "progress": 100, "note": "完成全部重点企业走访。"},
         {"date": d(2025, 7, 1), "pledge": "yanshi-fuwu", "progress": 60, "note": "延时服务覆盖全部窗口。"},
         {"date": d(2025, 8, 20), "pledge": "yanshi-fuwu", "progress": 70, "note": "中午办件 320 件。"},
-        {"date": d(2025, 10, 10), "pledge": "yanshi-fuwu", "progress": 80, "note": "群众满意度回访 98%。"},
+        {"date": d(2025, 10, 10), "pledge": "yanshi-fuwu", "progress": 80, "note": "群众满意度回访 98%。",
+         "evidence": ["evidence/huifang/2025-10.md"]},
     ])
+    # A Markdown evidence file: published as the file itself at its own path, never made a page.
+    (spj / "evidence" / "huifang").mkdir(parents=True, exist_ok=True)
+    (spj / "evidence" / "huifang" / "2025-10.md").write_text(SAMPLE_MD_EVIDENCE, encoding="utf-8")
     write_yaml(spj / "rectifications.yaml", [
         {"id": "gongshi", "campaign": "yingshang", "found": d(2025, 9, 1), "source": "电话核实",
          "problem": "咨询电话无人接听。", "measures": ["安排专人值守"], "deadline": d(2025, 11, 30),

@@ -109,6 +109,16 @@ def plan(view: Derived) -> list[Page]:
         pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/",
                           f"{c.title if c else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": c},
                           edit=(ev.evaluation.loc.path, 1), updated=ev.evaluation.published, kind="evaluation"))
+    # /evaluations/<campaign>/ is a stable URL (contract §5): before its evaluation is published
+    # it answers that it is not yet, with the planned date when the evaluation file gives one.
+    for cid, c in ds.campaigns.items():
+        if cid in view.evaluations:
+            continue
+        planned = ds.evaluations.get(cid)
+        pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/", f"{c.title} · 考核评比结果",
+                          "evaluation_pending.html", {"campaign": c, "planned": planned.published if planned else None},
+                          kind="evaluation-pending",
+                          description=f"{c.title}的考核评比结果尚未公布"))
     for uid, folder in ds.units.items():
         u = folder.unit
         pv = view.by_unit.get(uid, [])

@@ -87,7 +87,7 @@ def _heading_problems(html_text: str) -> list[str]:
         out.append(f"{levels.count(1)} h1 elements")
     if levels and levels[0] != 1:
         out.append(f"the first heading is h{levels[0]}")
-    for prev, lv in zip(levels, levels[1:]):
+    for prev, lv in zip(levels, levels[1:], strict=False):
         if lv > prev + 1:
             out.append(f"h{lv} follows h{prev}")
     return out

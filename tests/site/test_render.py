@@ -198,3 +198,13 @@ def test_evaluation_url_answers_before_the_results(sample_project, tmp_path):
     assert 'href="../../campaigns/yingshang/"' in body
     listing = r.render(pages["evaluations/"])
     assert 'href="yingshang/"' in listing and "尚未公布" in listing
+
+
+def test_score_notes_and_measurement_sources_are_shown(rendered, sample_view):
+    from generator.site.render import Renderer, plan
+
+    assert "<td>群众评价较高</td>" in rendered["evaluation-yingshang"]
+    pages = {p.url: p for p in plan(sample_view)}
+    campaign = Renderer(sample_view).render(pages["campaigns/yingshang/"])
+    assert "数据来源：县政务服务中心月报" in campaign
+    assert "<td>91.2%</td><td>县政务服务中心月报</td>" in campaign

@@ -28,6 +28,7 @@ from generator.publish.files import AsIs, static_files
 from generator.site import ASSETS, seo
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
+from generator.site.scrollregions import ScrollRegions
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
 from generator.view.pipeline import AsOfError, check, parse_as_of
 
@@ -99,6 +100,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The header shows site_name unescaped; the title comes from data, so escape it.
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
+        if not any(isinstance(x, ScrollRegions) for x in config.markdown_extensions):
+            config.markdown_extensions.append(ScrollRegions())  # hand-written pages' tables and code by keyboard
         if "assets/gongshi.css" not in config.extra_css:
             config.extra_css.append("assets/gongshi.css")
         return config

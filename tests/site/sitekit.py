@@ -26,6 +26,9 @@ MKDOCS = [str(VENV_BIN / "mkdocs")] if (VENV_BIN / "mkdocs").is_file() else [sys
 SAMPLE_AS_OF = date(2025, 10, 31)
 """The fixed date the sample site is rendered and built for (goldens, browser tests)."""
 
+FULL_AS_OF = date(2025, 10, 29)
+"""The sample with the guide is built the day before its evaluation is published (a pending evaluation page)."""
+
 TOP_NAV = ["首页", "活动", "单位", "督查", "考核", "动态", "开放数据"]
 
 

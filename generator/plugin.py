@@ -26,6 +26,7 @@ from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import AsIs, static_files
 from generator.site import ASSETS, seo
+from generator.site.facets import SORTABLE_KINDS
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, plan
 from generator.site.scrollregions import ScrollRegions
@@ -102,8 +103,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
         if not any(isinstance(x, ScrollRegions) for x in config.markdown_extensions):
             config.markdown_extensions.append(ScrollRegions())  # hand-written pages' tables and code by keyboard
-        if "assets/gongshi.css" not in config.extra_css:
-            config.extra_css.append("assets/gongshi.css")
+        for css in ("assets/gongshi.css", "assets/gongshi-facets.css"):
+            if css not in config.extra_css:
+                config.extra_css.append(css)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -149,6 +151,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.meta.setdefault("hide", ["toc"])
         if gp.kind == "search":
             page.meta["gs_search"] = True  # main.html loads the search script on this page only
+        if gp.kind in SORTABLE_KINDS:
+            page.meta["gs_sortable"] = True  # main.html loads the table sorting scripts
         uid = seo.unit_of(gp.context)
         if uid is not None:  # main.html announces the unit's own feed beside the site's
             page.meta["gs_unit_feed"] = f"units/{uid}/feed.xml"

@@ -10,6 +10,7 @@ from mkdocs.structure.files import File
 
 from generator.model import schema
 from generator.publish import export
+from generator.site.facets import asset_files
 from generator.site.seo import robots_txt
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
@@ -74,6 +75,7 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     if feed_files is not None:
         yield from feed_files(view, events)
     yield "robots.txt", robots_txt(view.dataset.site.base_url)
+    yield from asset_files(view.dataset.site.unit_categories)  # table facets and sorting
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

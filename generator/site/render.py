@@ -20,7 +20,7 @@ from generator.model import records as R
 from generator.model import text
 from generator.model.forge import report_query
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
-from generator.site import charts, markup, qr
+from generator.site import charts, facets, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
 from generator.view.events import events as all_events
 
@@ -194,6 +194,7 @@ class Renderer:
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,
             qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
+            unit_facets=facets.unit_facets, pledge_facets=facets.pledge_facets, pledge_tokens=facets.pledge_tokens,
         )
         self.edit_base = edit_base
 

@@ -229,9 +229,9 @@ def browse(browser):
             rec.foreign.append(url)
             r.abort()
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, js: bool = True):
         ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                  service_workers="block")
+                                  service_workers="block", java_script_enabled=js)
         ctx.route("**/*", route)
         contexts.append(ctx)
         page = ctx.new_page()

@@ -10,6 +10,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin
 
+import pytest
 import sitekit as K
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -22,7 +23,9 @@ def _pages(site):
 
 
 def _links(html_text, rel):
-    return [dict(a) for tag, a in K.parse(html_text.split("</head>", 1)[0]).tags if tag == "link" and dict(a).get("rel") == rel]
+    """The <link> elements in <head> whose rel holds the token ``rel``."""
+    head = K.parse(html_text.split("</head>", 1)[0]).tags
+    return [dict(a) for tag, a in head if tag == "link" and rel in (dict(a).get("rel") or "").split()]
 
 
 def _locs(site):
@@ -88,3 +91,18 @@ def test_a_second_address_in_mkdocs_yml_fails_the_build(sample_project, tmp_path
     assert res.returncode == 1
     assert "site_url" in res.stderr and "base_url" in res.stderr and "Traceback" not in res.stderr
     assert not (root / "site").exists()
+
+
+@pytest.mark.browser
+def test_feed_links_make_no_page_download_a_sitemap(sample_url, browse):
+    """Material's script downloads the sitemap.xml beside every link[rel=alternate] on each page
+    view (for its language switch); the feed links must not set that off."""
+    page, rec = browse()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url))
+    for url in ("", "units/fgw/", K.SAMPLE_PLEDGE_URL):
+        page.goto(sample_url + url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        assert len(_links(page.content(), "alternate")) >= 1
+    assert not [a for a in asked if "sitemap" in a], asked
+    assert not rec.errors, rec.errors

@@ -32,8 +32,9 @@ class Staging:
 
     def __init__(self, parent: Path):
         self.path = Path(tempfile.mkdtemp(prefix=f"{BUILDING}{os.getpid()}-", dir=parent))
-        self._fd: int | None = os.open(self.path, os.O_RDONLY)
-        if fcntl is not None:
+        self._fd: int | None = None
+        if fcntl is not None:  # (Windows cannot open a folder as a file: there the pid alone tells)
+            self._fd = os.open(self.path, os.O_RDONLY)
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     def release(self) -> None:

@@ -69,7 +69,7 @@ def _many_errors(project):
     return [
         (f"data/campaigns/{CAMPAIGN}.yaml", 11, "phases[0].end"),
         ("data/site.yaml", 3, "timezone"),
-        ("data/units/fgw/unit.yaml", 0, ""),
+        ("data/units/fgw/unit.yaml", 1, ""),
         ("data/units/swj/unit.yaml", 3, "category"),
     ]
 
@@ -110,7 +110,7 @@ def test_format_json(project):
     assert it == {"path": "data/site.yaml", "line": 3, "key": "timezone", "level": "error",
                   "message": "“Nowhere/City”不是有效的时区名称，如 Asia/Shanghai"}
     empty = next(i for i in items if i["path"] == "data/units/fgw/unit.yaml")
-    assert empty["line"] == 0 and empty["key"] == ""
+    assert empty["line"] == 1 and empty["key"] == ""
     assert [(i["path"], i["line"]) for i in items] == sorted((i["path"], i["line"]) for i in items)
 
 

@@ -14,14 +14,13 @@ the 久未更新 flag and every rectification state of the data contract occur a
 ``--today``; no ledger entry, closure, verification, update or report is dated after it
 (a handful of pledges are published a few days later, to exercise hidden records).
 
-YAML is written as text here, not through a YAML library, because it must be fast:
-strings are double-quoted with ``json.dumps``, dates are bare, Markdown is a ``|`` block.
+YAML is written as text by ``generator.model.yamltext`` (the emitter of the sample county and
+the site tests too), not through a YAML library, because it must be fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import shutil
@@ -30,92 +29,13 @@ import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+from generator.model import yamltext
+from generator.model.yamltext import Day as D
+from generator.model.yamltext import Md
 
 REF_TODAY = date(2026, 11, 23)  # the timeline below is written for this day and shifted with --today
-
-# ---------------------------------------------------------------------------------------
-# YAML emitting
-
-
-class Md(str):
-    """A Markdown value: written as a literal block."""
-
-
-def q(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
-_ISO: dict[int, str] = {}
-
-
-def iso(o: int) -> str:
-    s = _ISO.get(o)
-    if s is None:
-        s = _ISO[o] = date.fromordinal(o).isoformat()
-    return s
-
-
-class D(int):
-    """A date as a day ordinal: written bare as YYYY-MM-DD."""
-
-
-def scalar(v) -> str:
-    if isinstance(v, D):
-        return iso(v)
-    if isinstance(v, str):
-        return q(v)
-    if isinstance(v, bool):  # pragma: no cover - never generated
-        raise TypeError(v)
-    if isinstance(v, (int, float)):
-        return repr(v)
-    raise TypeError(type(v))
-
-
-def emit_map(out: list[str], d: dict, ind: str) -> None:
-    for k, v in d.items():
-        if v is None:
-            continue
-        if isinstance(v, Md):
-            out.append(f"{ind}{k}: |")
-            pad = ind + "  "
-            out.extend(pad + line if line else "" for line in v.split("\n"))
-        elif isinstance(v, dict):
-            out.append(f"{ind}{k}:")
-            emit_map(out, v, ind + "  ")
-        elif isinstance(v, list):
-            if not v:
-                out.append(f"{ind}{k}: []")
-            else:
-                out.append(f"{ind}{k}:")
-                emit_list(out, v, ind + "  ")
-        else:
-            out.append(f"{ind}{k}: {scalar(v)}")
-
-
-def emit_list(out: list[str], items: list, ind: str) -> None:
-    for it in items:
-        if isinstance(it, dict):
-            sub: list[str] = []
-            emit_map(sub, it, ind + "  ")
-            sub[0] = ind + "- " + sub[0][len(ind) + 2 :]
-            out.extend(sub)
-        else:
-            out.append(f"{ind}- {scalar(it)}")
-
-
-def yaml_map(d: dict) -> str:
-    out: list[str] = []
-    emit_map(out, d, "")
-    return "\n".join(out) + "\n"
-
-
-def yaml_list(items: list) -> str:
-    if not items:
-        return "[]\n"
-    out: list[str] = []
-    emit_list(out, items, "")
-    return "\n".join(out) + "\n"
-
 
 # ---------------------------------------------------------------------------------------
 # Vocabulary
@@ -213,7 +133,8 @@ def unit_templates() -> list[tuple[str, str, str, str]]:
     return out
 
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+            "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红志海波晓东玉梅春燕亮宁雪松文博宇浩然子涵欣怡俊峰立新卫东振华永胜"
 POSTS = ["局长", "副局长", "主任", "副主任", "科长", "副科长", "镇长", "副镇长", "股长", "窗口负责人"]
 
@@ -417,7 +338,7 @@ class Gen:
 
     def ledger_note(self, svc: str, mode: str, done: bool) -> str:
         r = self.r
-        parts = []
+        parts: list[str] = []
         n = 0
         tpls = r.sample(LEDGER_TPL, 3)
         while n < 30 or (tpls and n < 70 and r.random() < 0.35):
@@ -538,8 +459,8 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
         ],
         "indicators": indicators,
     }
-    write(root / "campaigns" / f"{zd}.yaml", yaml_map(campaign_zd))
-    write(root / "campaigns" / f"{zf}.yaml", yaml_map(campaign_zf))
+    write(root / "campaigns" / f"{zd}.yaml", yamltext.dump(campaign_zd))
+    write(root / "campaigns" / f"{zf}.yaml", yamltext.dump(campaign_zf))
     stats["campaigns"] += 2
 
     # ---- per-unit quotas ---------------------------------------------------------
@@ -560,7 +481,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
 
     # ---- inspections first: their findings create rectifications ----------------
     rects_of: dict[str, list[dict]] = {u["id"]: [] for u in units}
-    inspections = []
+    inspections: list[dict[str, Any]] = []
     for j in range(n_insp):
         camp = zf if r.random() < 0.6 else zd
         pool = zf_ids if camp == zf else all_ids
@@ -576,7 +497,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
                 findings.append({"unit": uid, "result": "发现问题", "note": rec["_issue"], "rectification": rec})
             else:
                 findings.append({"unit": uid, "result": "合格", "note": r.choice(FINDING_OK)})
-        insp = {"id": f"{pfx}dc-{j + 1:03d}", "campaign": camp, "date": D(when), "method": method,
+        insp: dict[str, Any] = {"id": f"{pfx}dc-{j + 1:03d}", "campaign": camp, "date": D(when), "method": method,
                 "by": f"{cname}作风建设年活动领导小组办公室督查组" if camp == zf else f"{cname}营商办督查组",
                 "summary": Md(f"{cn_date(when)}，督查组采取{method}方式，对{len(chosen)}个单位的窗口服务、承诺落实情况进行检查。"),
                 "findings": findings}
@@ -609,7 +530,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
             "notice_location": r.choice(NOTICE_PLACES),
             "maintainers": [f"@example-gov/{uid}"],
         }
-        write(udir / "unit.yaml", yaml_map(unit))
+        write(udir / "unit.yaml", yamltext.dump(unit))
         pl = []
         for pi in range(pledge_q[ui]):
             camp = zf if (uid in zf_set and r.random() < 0.25) else zd
@@ -622,7 +543,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
     eligible = [p for p, _ in all_pledges if p["_n"] > 0]
     w = [max(1.0, (p["_L"] - p["_a"]) / 20.0) for p in eligible]
     extra = apportion(max(0, n_ledger - len(eligible)), w)
-    for p, e in zip(eligible, extra):
+    for p, e in zip(eligible, extra, strict=True):
         p["_n"] = 1 + e
 
     for ui, (u, udir, ev_files, pl) in enumerate(unit_data):
@@ -632,19 +553,13 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
         for pi, p in enumerate(pl):
             entries.extend(make_entries(g, p, pi, ev_files))
         entries.sort(key=lambda e: (e[0], e[1], e[2]))
-        lines = []
-        for e in entries:
-            lines.append(e[3])
-        write(udir / "ledger.yaml", "".join(lines) if lines else "[]\n")
+        write(udir / "ledger.yaml", yamltext.dump([e[3] for e in entries]))
         stats["ledger entries"] += len(entries)
         # ---- pledges
         out = []
         for p in pl:
-            stats["pledge " + pledge_state(p, T)] += 1
-            if pledge_stale(p, T, 45):
-                stats["pledge flag 久未更新"] += 1
             out.append({k: v for k, v in p.items() if not k.startswith("_")})
-        write(udir / "pledges.yaml", yaml_list(out))
+        write(udir / "pledges.yaml", yamltext.dump(out))
         stats["pledges"] += len(out)
         # ---- rectifications
         rl = rects_of[uid]
@@ -661,9 +576,8 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
             rec["id"] = f"wt-{j + 1:03d}"
         out = []
         for rec in rl:
-            stats["rect " + rect_state(rec, T, 7)] += 1
             out.append({k: rec.get(k) for k in RECT_KEYS})
-        write(udir / "rectifications.yaml", yaml_list(out))
+        write(udir / "rectifications.yaml", yamltext.dump(out))
         stats["rectifications"] += len(out)
         # ---- reports
         for camp, due, title in ((zd, d(2026, 11, 20), "主动服务活动"), (zf, d(2026, 11, 10), "政务服务“作风建设年”活动")):
@@ -684,9 +598,9 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
         for f in insp["findings"]:
             if "rectification" in f:
                 f["rectification"] = f["rectification"]["id"]
-        by_month.setdefault(iso(insp["date"])[:7], []).append(insp)
+        by_month.setdefault(D(insp["date"]).isoformat()[:7], []).append(insp)
     for mon, items in sorted(by_month.items()):
-        write(root / "inspections" / f"{pfx}{mon}.yaml", yaml_list(items))
+        write(root / "inspections" / f"{pfx}{mon}.yaml", yamltext.dump(items))
         stats["inspection files"] += 1
 
     # ---- evaluations
@@ -707,7 +621,7 @@ def build_county(k: int, n_units: int, share: float, seed: int, today: int, shif
               "grades": [{"name": "优秀", "min": 90}, {"name": "良好", "min": 80},
                          {"name": "合格", "min": 60}, {"name": "不合格", "min": 0}],
               "scores": scores}
-        write(root / "evaluations" / f"{camp}.yaml", yaml_map(ev))
+        write(root / "evaluations" / f"{camp}.yaml", yamltext.dump(ev))
         stats["evaluations"] += 1
     stats["units"] += len(units)
     return {"name": cname}
@@ -773,7 +687,7 @@ def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict
         if r.random() < 0.7:
             L = g.between(P + 5, W - 1)
             final, n = r.randint(5, 60), 1
-    p = {
+    p: dict[str, Any] = {
         "id": f"fw-{num:03d}",
         "campaign": camp,
         "title": g.title(svc, mode),
@@ -793,7 +707,7 @@ def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict
         nm, un, base, op, tgt = r.choice(UNIT_INDICATORS)
         p["indicator"] = {"name": nm, "unit": un, "baseline": base, "target": f"{op} {tgt}"}
         p["_ind"] = (base, op, tgt)
-    changes = []
+    changes: list[dict[str, Any]] = []
     if want != "未公示":
         if DL and r.random() < 0.07:
             frm = DL - r.randint(20, 90)
@@ -824,7 +738,7 @@ def new_pledge(g: Gen, camp: str, zd: str, num: int, late: bool = False) -> dict
 
 
 def make_entries(g: Gen, p: dict, pi: int, ev_files: list[str]) -> list[tuple]:
-    """(date, pledge index, seq, yaml text) for each of the pledge's entries."""
+    """(date, pledge index, seq, entry) for each of the pledge's entries."""
     n = p["_n"]
     if not n:
         return []
@@ -856,43 +770,20 @@ def make_entries(g: Gen, p: dict, pi: int, ev_files: list[str]) -> list[tuple]:
     out = []
     for i in range(n):
         done = prog[i] == 100
-        note = g.ledger_note(svc, mode, done)
-        s = f"- date: {iso(dates[i])}\n  pledge: {q(pid)}\n  progress: {prog[i]}\n  note: |\n    {note}\n"
+        entry = {"date": D(dates[i]), "pledge": pid, "progress": prog[i], "note": g.ledger_note(svc, mode, done)}
         x = r.random()
         if x < 0.2:
-            s += f"  evidence:\n    - {q(r.choice(ev_files))}\n"
+            entry["evidence"] = [r.choice(ev_files)]
         elif x < 0.25:
-            s += f"  evidence:\n    - {q(f'https://www.example.gov.cn/news/{r.randint(10000, 99999)}.html')}\n"
+            entry["evidence"] = [f"https://www.example.gov.cn/news/{r.randint(10000, 99999)}.html"]
         if ind:
             base, op, tgt = ind
             f = prog[i] / 100
-            v = base + (tgt - base) * f
-            s += f"  value: {round(v, 1)!r}\n"
+            entry["value"] = round(base + (tgt - base) * f, 1)
         if i == corr:
-            s += f"  correction: {q(r.choice(CORRECTIONS))}\n"
-        out.append((dates[i], pi, i, s))
+            entry["correction"] = r.choice(CORRECTIONS)
+        out.append((dates[i], pi, i, entry))
     return out
-
-
-def pledge_state(p: dict, T: int) -> str:
-    if p["published"] > T:
-        return "未公示(不显示)"
-    if p["withdrawn"] and p["withdrawn"]["date"] <= T:
-        return "已撤回"
-    dl = p["deadline"]
-    if p["_n"] and p["_final"] == 100:
-        return "逾期完成" if dl and p["_L"] > dl else "已完成"
-    if dl and dl < T:
-        return "逾期"
-    return "推进中" if p["_n"] else "未开始"
-
-
-def pledge_stale(p: dict, T: int, days: int) -> bool:
-    st = pledge_state(p, T)
-    if st in ("已撤回", "已完成", "逾期完成", "未公示(不显示)"):
-        return False
-    last = max(p["published"], p["_L"] or 0)
-    return T - last > days
 
 
 # ---------------------------------------------------------------------------------------
@@ -994,22 +885,6 @@ def finish_rect(g: Gen, rec: dict, ev_files: list[str]) -> None:
     rec["objections"] = objections
 
 
-def rect_state(rec: dict, T: int, notice: int) -> str:
-    for o in rec["objections"] or []:
-        if o["date"] <= T and not (o.get("resolution") and o["resolution"]["date"] <= T):
-            return "有异议"
-    cl = rec["closure"]
-    if cl and cl.get("verified_on") is not None and cl["verified_on"] <= T:
-        if cl["verified_on"] + notice < T:
-            return "逾期销号" if cl["date"] > rec["deadline"] else "已销号"
-        return "销号公示中"
-    if cl and cl["date"] <= T:
-        return "待验收"
-    if rec["deadline"] < T:
-        return "逾期未整改"
-    return "整改中"
-
-
 # ---------------------------------------------------------------------------------------
 # Reports and files
 
@@ -1020,8 +895,8 @@ def report_text(g: Gen, uname: str, ctitle: str, sub: int, pledges: list[dict], 
     done = sum(1 for p in mine if p["_final"] == 100)
     lines = [
         "---",
-        f"title: {q(f'{uname}{ctitle}工作总结')}",
-        f"submitted: {iso(sub)}",
+        f"title: {yamltext.scalar(f'{uname}{ctitle}工作总结')}",
+        f"submitted: {D(sub).isoformat()}",
         "---",
         "",
         "## 一、基本情况",
@@ -1077,6 +952,32 @@ _PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/P
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+def _report_states(project: Path, today: date) -> None:
+    """The states as of ``today``, counted by gongshi's own check and derivation of what was written."""
+    from generator.model.records import PledgeState, RectState
+    from generator.view.pipeline import check
+
+    res = check(project, today, today=today)
+    view = res.derived
+    written = sum(len(f.pledges) for f in res.dataset.units.values())
+    pledges = Counter(v.state for v in view.pledges)
+    rects = Counter(r.state for r in view.rectifications)
+    stale = sum(1 for v in view.pledges if v.stale)
+    print(f"  gongshi check: {len(res.errors)} errors, {len(res.warnings)} warnings")
+    print("  pledge states as of today:")
+    for st in PledgeState:
+        print(f"    {st.value:10s} {pledges[st]:>8,}")
+    print(f"    {'未公示(不显示)':10s} {written - len(view.pledges):>8,}")
+    print(f"    {'flag 久未更新':10s} {stale:>8,}")
+    print("  rectification states as of today:")
+    for rs in RectState:
+        print(f"    {rs.value:10s} {rects[rs]:>8,}")
+    missing = [st.value for st in PledgeState if not pledges[st]] + (["久未更新"] if not stale else []) \
+        + [rs.value for rs in RectState if not rects[rs]]
+    if missing:
+        print(f"  (too small to hold every state; missing: {'、'.join(missing)})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=1.0, help="counties' worth of data (1 = 100 units)")
@@ -1115,7 +1016,7 @@ def main(argv: list[str] | None = None) -> int:
         "oversight": {"hotline": "12345", "email": "duban@example.gov.cn",
                       "address": f"{'示例市' if multi else names[0]}人民路1号政务服务中心三楼督查室", "report_url": "https://www.example.gov.cn/jubao"},
     }
-    write(root / "site.yaml", yaml_map(site))
+    write(root / "site.yaml", yamltext.dump(site))
     elapsed = time.perf_counter() - t0
 
     n_files = sum(1 for x in root.rglob("*") if x.is_file())
@@ -1125,16 +1026,7 @@ def main(argv: list[str] | None = None) -> int:
         for key in ["units", "campaigns", "pledges", "ledger entries", "rectifications", "inspections",
                     "inspection files", "evaluations", "reports", "evidence files"]:
             print(f"  {key:18s} {stats[key]:>9,}")
-        print("  pledge states as of today:")
-        for s in ["已撤回", "已完成", "逾期完成", "逾期", "未开始", "推进中", "未公示(不显示)", "flag 久未更新"]:
-            print(f"    {s:10s} {stats['pledge ' + s]:>8,}")
-        print("  rectification states as of today:")
-        for s in _RS_NAMES:
-            print(f"    {s:10s} {stats['rect ' + s]:>8,}")
-        missing = [s for s in ["已撤回", "已完成", "逾期完成", "逾期", "未开始", "推进中", "flag 久未更新"]
-                   if not stats["pledge " + s]] + [s for s in _RS_NAMES if not stats["rect " + s]]
-        if missing:
-            print(f"  (too small to hold every state; missing: {'、'.join(missing)})")
+        _report_states(out, date.fromordinal(today))
     print(f"{n_files:,} files, {size / 1e6:.1f} MB in {elapsed:.2f} s")
     return 0
 

@@ -21,6 +21,55 @@ def _root(args) -> Path:
     return Path(args.root).resolve()
 
 
+class UsageError(Exception):
+    pass
+
+
+def _data_dir(args) -> str:
+    """The data folder, a posix path relative to the project root: ``--data``, else the gongshi
+    plugin's ``data_dir`` in mkdocs.yml (as ``mkdocs build`` would read it), else ``data``."""
+    root = _root(args)
+    given = getattr(args, "data", None)
+    where = "--data"
+    if not given:
+        given, where = _plugin_option(root / "mkdocs.yml", "data_dir"), "mkdocs.yml 中 gongshi 插件的 data_dir"
+    if not given:
+        return "data"
+    if not isinstance(given, str):
+        raise UsageError(f"{where} 应是文件夹路径，如 data")
+    path = (root / given).resolve()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"{where}（{given}）不在项目目录 {root} 之内") from None
+
+
+def _plugin_option(config_file: Path, name: str):
+    """One option of the gongshi plugin in mkdocs.yml, or None. Read without loading MkDocs: tags
+    such as !ENV or !!python/name stand for nothing here."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None  # no mkdocs.yml (a data-only checkout): the default; a broken one: MkDocs says why
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    for entry in plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("gongshi"), dict):
+            return entry["gongshi"].get(name)
+    return None
+
+
+def _data_override(args) -> Path | None:
+    """--data for build and serve, absolute (the plugin reads data_dir from mkdocs.yml otherwise)."""
+    return _root(args) / _data_dir(args) if getattr(args, "data", None) else None
+
+
 def _fmt(args) -> str:
     if args.format:
         return args.format
@@ -30,7 +79,7 @@ def _fmt(args) -> str:
 def cmd_check(args) -> int:
     as_of = parse_as_of(args.as_of)
     base_problems = []
-    res = check(_root(args), as_of)
+    res = check(_root(args), as_of, data_dir=_data_dir(args))
     problems = list(res.problems)
     if args.base or args.base_export:
         from generator.review.integrity import check_against_export, check_against_rev
@@ -81,31 +130,31 @@ def cmd_schema(args) -> int:
 def cmd_build(args) -> int:
     from generator.site.build import build_site
 
-    return build_site(_root(args), parse_as_of(args.as_of), strict=args.strict, out=args.site_dir)
+    return build_site(_root(args), parse_as_of(args.as_of), strict=args.strict, out=args.site_dir, data=_data_override(args))
 
 
 def cmd_serve(args) -> int:
     from generator.site.build import serve
 
-    return serve(_root(args), parse_as_of(args.as_of), args.dev_addr)
+    return serve(_root(args), parse_as_of(args.as_of), args.dev_addr, data=_data_override(args))
 
 
 def cmd_diff(args) -> int:
     from generator.review.reviewdiff import diff_command
 
-    return diff_command(_root(args), args.base, args.head, parse_as_of(args.as_of))
+    return diff_command(_root(args), args.base, args.head, parse_as_of(args.as_of), _data_dir(args))
 
 
 def cmd_codeowners(args) -> int:
     from generator.review.codeowners import codeowners_command
 
-    return codeowners_command(_root(args), check_only=args.check)
+    return codeowners_command(_root(args), check_only=args.check, data=_data_dir(args))
 
 
 def cmd_notices(args) -> int:
     from generator.publish.notices import notices_command
 
-    return notices_command(_root(args), args.out, args.units)
+    return notices_command(_root(args), args.out, args.units, data=_data_override(args))
 
 
 def cmd_init(args) -> int:
@@ -163,12 +212,16 @@ def cmd_publish(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongshi", description="gongshi（公示）：把承诺、台账和整改数据发布为公开网站")
     p.add_argument("--root", default=os.environ.get("GONGSHI_ROOT", "."), help="项目根目录（包含 data/ 和 mkdocs.yml），默认当前目录")
+    data_help = "数据文件夹，相对于项目根目录；默认读 mkdocs.yml 中 gongshi 插件的 data_dir，没有时为 data"
+    p.add_argument("--data", metavar="DIR", default=None, help=data_help)
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
     def as_of(sp):
         sp.add_argument("--as-of", metavar="DATE", help="以这一天的视角计算状态（YYYY-MM-DD）；也可用环境变量 GONGSHI_AS_OF；默认今天")
+        # Also after the command (gongshi check --data records); SUPPRESS keeps the one before it.
+        sp.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help=data_help)
 
-    c = sub.add_parser("check", help="检查 data/ 中的数据")
+    c = sub.add_parser("check", help="检查数据文件夹（data/）中的数据")
     as_of(c)
     c.add_argument("--base", metavar="REV", help="与 git 版本 REV 比较，检查已公示的记录是否被删除或改写")
     c.add_argument("--base-export", metavar="FILE", help="与已发布的 gongshi.json 比较，检查已公示的记录是否被删除或改写")
@@ -179,7 +232,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="生成网站到 site/")
     as_of(b)
-    b.add_argument("--strict", action="store_true", help="MkDocs 的警告（如失效链接）也当作错误；数据警告（如久未更新）不影响构建")
+    b.add_argument("--strict", action="store_true",
+                   help="MkDocs 的警告（如失效链接）也当作错误；数据警告（如久未更新）不影响构建（插件选项 strict 除外）")
     b.add_argument("--site-dir", default=None, help="输出目录，默认 site/")
     b.set_defaults(func=cmd_build)
 
@@ -233,10 +287,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Material 9.8 prints an end-of-life banner when it thinks MkDocs is running; gongshi's
+    # commands print only their own messages (the banner's own switch; see README, "Material").
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except AsOfError as exc:
+    except (AsOfError, UsageError) as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except IntegrityError as exc:  # --base / --base-export / diff: the earlier state cannot be read

@@ -1,18 +1,21 @@
 """The ``gongshi`` MkDocs plugin: thin glue between MkDocs and the library.
 
-``on_config`` checks the data and derives the view, ``on_files`` adds the generated pages and
+``on_config`` checks the data, derives the view and plans the pages; ``on_files`` adds them and the
 open-data files with ``File.generated``, ``on_page_markdown``/``on_page_content`` give each
 generated page its escaped title and its pre-rendered body, ``on_env`` starts Pagefind on the
 search records while MkDocs renders the page templates, ``on_post_build`` puts the search
-bundle in place and fails the build if a body held executable markup, ``on_serve`` watches ``data/``.
+bundle in place and fails the build if a body held executable markup, ``on_serve`` watches the
+data folder.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markupsafe
 from mkdocs.config import base
@@ -26,24 +29,41 @@ from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import AsIs, static_files
 from generator.site import ASSETS, seo
+from generator.site.charts import stylesheet
 from generator.site.facets import SORTABLE_KINDS
 from generator.site.prerender import Prerender, default_workers
-from generator.site.render import Page, Renderer, plan
+from generator.site.render import Page, Renderer, data_page, plan
+from generator.site.scan import scan_fragment, scan_search_index
 from generator.site.scrollregions import ScrollRegions
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
+from generator.view.events import events
 from generator.view.pipeline import AsOfError, check, parse_as_of
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page as MkPage
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.plugins.gongshi")
 
+# `gongshi build/serve --data DIR` reach the plugin through this (as --as-of does through GONGSHI_AS_OF).
+DATA_ENV = "GONGSHI_DATA"
+
 
 class GongshiConfig(base.Config):
-    data_dir = c.Type(str, default="data")
-    """The data folder, relative to mkdocs.yml (contract §1)."""
+    data_dir = c.Dir(exists=False, default="data")
+    """The data folder, relative to mkdocs.yml (contract §1); GONGSHI_DATA and `gongshi --data` override it."""
     as_of = c.Optional(c.Type(str))
     """Build the site as of this date (YYYY-MM-DD); GONGSHI_AS_OF and `gongshi build --as-of` override it."""
     strict = c.Type(bool, default=False)
-    """Treat data warnings (e.g. 久未更新) as errors; `gongshi build --strict` sets it too."""
-    templates = c.Type(str, default="theme_overrides/gongshi")
+    """Data warnings (e.g. 久未更新) fail the build. Off by default: a warning is a public fact about one
+    unit, not a fault of the site. `gongshi build --strict` is MkDocs' strictness and does not set it."""
+    templates = c.Dir(exists=False, default="theme_overrides/gongshi")
     """A folder whose templates override the package's, file by file (e.g. pledge.html)."""
     scan = c.Type(bool, default=True)
     """Scan every generated page body as it is rendered; fail the build if executable markup reached one."""
@@ -51,8 +71,8 @@ class GongshiConfig(base.Config):
     """Build the Pagefind search index (site/pagefind/), the search page and the header's search box."""
     workers = c.Type(int, default=0)
     """Processes that render page bodies ahead of MkDocs (0: one per CPU core; 1: none, all in MkDocs' process)."""
-    previous_manifest = c.Optional(c.Type(str))
-    """A previously published data/manifest.json to chain the new manifest to (path)."""
+    previous_manifest = c.Optional(c.File(exists=False))
+    """A previously published data/manifest.json to chain the new manifest to (path); it must exist."""
 
 
 class GongshiPlugin(BasePlugin[GongshiConfig]):
@@ -64,40 +84,34 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     def on_startup(self, *, command, dirty):
         self.command = command  # `mkdocs serve` keeps its preview address as site_url
 
-    def on_config(self, config):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             as_of = parse_as_of(os.environ.get("GONGSHI_AS_OF") or self.config.as_of)
         except AsOfError as exc:
             raise PluginError(str(exc)) from None
-        res = check(self.root, as_of)
-        strict = self.config.strict or os.environ.get("GONGSHI_STRICT") == "1"
-        bad = res.problems if strict else res.errors
-        for p in res.warnings:
-            if not strict:
+        res = check(self.root, as_of, data_dir=self._data_dir())
+        bad = res.problems if self.config.strict else res.errors
+        if not self.config.strict:
+            for p in res.warnings:
                 log.info(p.text())
         if bad:
             raise PluginError("数据有错误，网站没有生成：\n" + format_problems(bad, "text"))
-        self.checked = res
         self.view = res.derived
         try:  # the sitemap and canonical links: base_url in site.yaml is the one public address
             config.site_url = seo.site_url(self.view.site.base_url, config.site_url, self.command == "serve")
         except seo.AddressError as exc:
             raise PluginError(str(exc)) from None
-        self.pages = plan(self.view)
-        self.by_uri = {p.src_uri: p for p in self.pages}
-        # The event stream (newest first) the home page already holds: the feeds and the
+        # The event stream (newest first): the home and updates pages, the feeds and the
         # "data last changed" date of every page come from it.
-        self.events = next((p.context["events"] for p in self.pages if p.kind == "home"), None)
-        if self.events is None:
-            from generator.view.events import events
-
-            self.events = events(self.view)
+        self.events = events(self.view)
         self.data_changed = max((e.date for e in self.events), default=None)
-        self.renderer = Renderer(self.view, self.root / self.config.templates)
+        self.previous_manifest = self._previous_manifest()
+        self.pages = plan(self.view, self.events)
         if not self.config.search:
             self.pages = [p for p in self.pages if p.kind != "search"]
-            self.by_uri = {p.src_uri: p for p in self.pages}
+        self.by_uri = {p.src_uri: p for p in self.pages}
+        self.renderer = Renderer(self.view, Path(self.config.templates))
         # The header shows site_name unescaped; the title comes from data, so escape it.
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
@@ -108,13 +122,36 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 config.extra_css.append(css)
         return config
 
-    def on_files(self, files: Files, *, config) -> Files:
+    def _data_dir(self) -> str:
+        """The data folder as a posix path relative to the project root (where mkdocs.yml is)."""
+        path = Path(os.environ.get(DATA_ENV) or self.config.data_dir)
+        path = (path if path.is_absolute() else self.root / path).resolve()
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            raise PluginError(f"数据文件夹 {path} 不在项目目录 {self.root} 之内：data_dir 应是 mkdocs.yml 所在目录下的文件夹，"
+                              "如 data") from None
+
+    def _previous_manifest(self) -> str | None:
+        path = self.config.previous_manifest
+        if not path:
+            return None
+        try:
+            json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PluginError(f"找不到上一份清单 {path}（previous_manifest）：新的 manifest.json 要接在线上已发布的那一份之后。"
+                              "请先下载线上的 /data/manifest.json；第一次发布时不要设置 previous_manifest") from None
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise PluginError(f"无法读取上一份清单 {path}（previous_manifest）：它不是有效的 manifest.json（{exc}）") from None
+        return path
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for p in self.pages:
             if files.get_file_from_path(p.src_uri) is not None:
                 continue  # a hand-written page in content/ wins over the generated one
             files.append(File.generated(config, p.src_uri, content=""))
         self._start_bodies(files)
-        files.append(File.generated(config, "assets/gongshi.css", abs_src_path=str(ASSETS / "gongshi.css")))
+        files.append(File.generated(config, "assets/gongshi.css", content=stylesheet()))
         if self.config.search:
             files.append(File.generated(config, "assets/gongshi-search.js",
                                         abs_src_path=str(ASSETS / "gongshi-search.js")))
@@ -122,8 +159,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 self.indexer.cancel()  # a rebuild under `serve` that never reached on_post_build
             self.indexer = Indexer()
             self.indexer.add(page_records(self.pages, self.view))
+        # The open data is made while the workers render page bodies; the open-data page, which
+        # lists each file's size, is planned again with them and rendered when MkDocs asks.
         sizes: dict[str, int] = {}
-        for uri, spec in static_files(self.view, self.root, self.config.previous_manifest, self.events):
+        for uri, spec in static_files(self.view, self.root, self.previous_manifest, self.events):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
@@ -131,16 +170,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             else:
                 files.append(File.generated(config, uri, content=spec))
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
-        data_page = self.by_uri.get("data/index.md")
-        if data_page is not None:
-            data_page.context["sizes"] = sizes  # the open-data page lists each download's size
+        if "data/index.md" in self.by_uri:
+            page = self.by_uri["data/index.md"] = data_page(sizes)
+            self.pages = [page if p.src_uri == page.src_uri else p for p in self.pages]
         return files
 
-    def on_page_markdown(self, markdown, *, page, config, files):
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         gp = self.by_uri.get(page.file.src_uri)
-        page.meta["gs_as_of"] = self.view.as_of.isoformat()
-        if self.data_changed is not None:
-            page.meta["gs_data_changed"] = self.data_changed.isoformat()
         if gp is None or page.file.generated_by is None:
             return markdown
         # Material puts titles and descriptions into the page unescaped, and its search
@@ -162,7 +198,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.edit_url = self._edit_url(gp)
         return ""
 
-    def on_page_content(self, html_, *, page, config, files):
+    def on_page_content(self, html_: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         gp = self.by_uri.get(page.file.src_uri)
         if gp is None or page.file.generated_by is None:
             if self.indexer is not None:
@@ -173,19 +209,22 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         assert self.bodies is not None
         return self.bodies.get(gp)
 
+    @staticmethod
+    def _generated(files: Files, p: Page) -> bool:
+        """Whether ``p`` is gongshi's own page: a hand-written page at its path wins (see on_files)."""
+        f = files.get_file_from_path(p.src_uri)
+        return f is not None and f.generated_by is not None
+
     def _start_bodies(self, files: Files) -> None:
         if self.bodies is not None:
             self.bodies.close()
         # The open-data page lists file sizes known only after on_files, and the search page
         # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
-        ahead = [p for p in self.pages if p.kind not in ("data", "search")
-                 and files.get_file_from_path(p.src_uri).generated_by is not None]
-        from generator.site.scan import scan_fragment
-
+        ahead = [p for p in self.pages if p.kind not in ("data", "search") and self._generated(files, p)]
         workers = self.config.workers or default_workers()
         self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
 
-    def on_page_context(self, context, *, page, config, nav):
+    def on_page_context(self, context: TemplateContext, *, page: MkPage, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         # A page outside the nav (pledges, problem lists, notices …: almost all of them) has
         # no active item, so its tabs and sidebar differ from another such page's only in the
         # relative links to the nav's pages. main.html renders them once per distinct set of
@@ -195,8 +234,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             page.meta["gs_memo"] = "|".join(links) + "#" + ",".join(page.meta.get("hide") or [])
         return context
 
-    def on_env(self, env, *, config, files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["gs_memo"] = {}  # one build's memo for main.html; a rebuild starts afresh
+        # The same for every page: main.html states them under each hand-written page.
+        env.globals["gs_as_of"] = self.view.as_of.isoformat()
+        env.globals["gs_data_changed"] = self.data_changed.isoformat() if self.data_changed else None
         if self.indexer is not None:
             try:
                 self.indexer.start()
@@ -204,7 +246,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 raise PluginError(str(exc)) from None
         return env
 
-    def on_post_build(self, *, config):
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.indexer is not None:
             indexer, self.indexer = self.indexer, None
             try:
@@ -218,13 +260,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             # if a site uses it instead of Pagefind, shows its titles as HTML.
             problems = [f"/{self.by_uri[uri].url}: {what}" for uri, found in bodies.problems.items() for what in found]
             if self.config.scan:
-                from generator.site.scan import scan_search_index
-
                 problems += scan_search_index(Path(config.site_dir))
             if problems:
                 raise PluginError("构建后的安全检查没有通过（数据中的内容变成了可执行的标记）：\n" + "\n".join(problems))
 
-    def on_build_error(self, *, error):
+    def on_build_error(self, *, error: Exception) -> None:
         if self.bodies is not None:
             self.bodies.close()
             self.bodies = None
@@ -232,8 +272,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             self.indexer.cancel()
             self.indexer = None
 
-    def on_serve(self, server, *, config, builder):
-        server.watch(str(self.root / self.config.data_dir))
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable) -> LiveReloadServer:
+        server.watch(str(self.root / self._data_dir()))
         overrides = self.root / "theme_overrides"
         if overrides.is_dir():
             server.watch(str(overrides))

@@ -27,7 +27,7 @@ def norm(name: str) -> str:
 
 def runtime_closure() -> set[str]:
     seen: set[str] = set()
-    todo = [(r, frozenset()) for r in metadata.requires("gongshi") or []]
+    todo: list[tuple[str, frozenset[str]]] = [(r, frozenset()) for r in metadata.requires("gongshi") or []]
     while todo:
         spec, extras = todo.pop()
         req = Requirement(spec)

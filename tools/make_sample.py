@@ -4,8 +4,8 @@
 Run from anywhere: ``.venv/bin/python tools/make_sample.py``.  The script owns ``data/site.yaml``
 and the folders ``data/campaigns``, ``data/units``, ``data/inspections`` and ``data/evaluations``:
 it deletes them and writes them again.  It is deterministic: one ``random.Random(2026)`` and no
-reads of the clock, so two runs give byte-identical files.  The YAML is written as text here
-(every string double-quoted with ``json.dumps``, dates plain, Markdown as ``|`` blocks).
+reads of the clock, so two runs give byte-identical files.  The YAML is written as text
+by ``generator.model.yamltext``, the emitter the benchmark data and the site tests use too.
 
 The sample's "today" is 2026-11-23: no ledger entry, closure, verification, objection, change or
 withdrawal is dated after 2026-11-22 (notice windows that must still be open on 2026-11-23 were
@@ -49,13 +49,16 @@ Choices documented here
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import struct
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+
+from generator.model import yamltext
+from generator.model.yamltext import Md
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -74,95 +77,20 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-# ----------------------------------------------------------------------------------------------
-# YAML text
-# ----------------------------------------------------------------------------------------------
-
-
-class Md(str):
-    """A Markdown field: written as a ``|`` block when it has more than one line."""
-
-
-def _num(v) -> str:
-    if isinstance(v, float):
-        if v.is_integer():
-            return str(int(v))
-        return repr(round(v, 2))
-    return str(v)
-
-
-def _scalar(v) -> str:
-    if isinstance(v, bool) or v is None:
-        raise TypeError(f"no booleans or nulls in the sample: {v!r}")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        return _num(v)
-    if isinstance(v, str):
-        return json.dumps(str(v), ensure_ascii=False)
-    raise TypeError(repr(v))
-
-
-def _is_block(v) -> bool:
-    return isinstance(v, Md) and "\n" in v
-
-
-def emit_map(m: dict, indent: int) -> list[str]:
-    pad = " " * indent
-    out: list[str] = []
-    for k, v in m.items():
-        if v is None or (isinstance(v, (list, tuple, dict)) and not v):
-            continue
-        if _is_block(v):
-            out.append(f"{pad}{k}: |")
-            for line in str(v).strip("\n").split("\n"):
-                out.append(f"{pad}  {line}" if line.strip() else "")
-        elif isinstance(v, dict):
-            out.append(f"{pad}{k}:")
-            out.extend(emit_map(v, indent + 2))
-        elif isinstance(v, (list, tuple)):
-            out.append(f"{pad}{k}:")
-            out.extend(emit_list(v, indent + 2))
-        else:
-            out.append(f"{pad}{k}: {_scalar(v)}")
-    return out
-
-
-def emit_list(items, indent: int, gap: bool = False) -> list[str]:
-    pad = " " * indent
-    out: list[str] = []
-    for i, item in enumerate(items):
-        if gap and i:
-            out.append("")
-        if isinstance(item, dict):
-            lines = emit_map(item, indent + 2)
-            lines[0] = f"{pad}- {lines[0][indent + 2:]}"
-            out.extend(lines)
-        else:
-            out.append(f"{pad}- {_scalar(item)}")
-    return out
-
-
 def write_yaml(rel: str, kind: str, body, extra_comment: str = "") -> None:
-    path = DATA / rel
     depth = len(Path(rel).parts)  # data/<rel>: the repo root is depth directories up from the file
-    schema = "../" * depth + f"schema/{kind}.json"
-    head = [f"# yaml-language-server: $schema={schema}", NOTE]
+    head = [f"# yaml-language-server: $schema={'../' * depth}schema/{kind}.json", NOTE]
     if extra_comment:
         head += ["# " + line if line else "#" for line in extra_comment.split("\n")]
-    if isinstance(body, list):
-        lines = emit_list(body, 0, gap=True) if body else ["[]"]
-    else:
-        lines = emit_map(body, 0)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(head + lines) + "\n", encoding="utf-8")
+    yamltext.write(DATA / rel, body, gap=True, head=head)
 
 
 # ----------------------------------------------------------------------------------------------
 # People and places (all fictional)
 # ----------------------------------------------------------------------------------------------
 
-SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶贺顾毛郝龚邵万严武戴孔汤")
+SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋余杜叶程魏苏吕丁任沈姚卢"
+                "姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶贺顾毛郝龚邵万严武戴孔汤")
 GIVEN = ["建华", "志强", "秀英", "海燕", "国庆", "丽娟", "文杰", "晓东", "红梅", "振宇", "永刚", "春燕", "明辉", "静",
          "伟", "磊", "敏", "军", "芳", "洋", "勇", "艳", "涛", "超", "霞", "平", "刚", "桂英", "玉兰", "宏伟",
          "俊峰", "雪梅", "德胜", "立新", "晓燕", "卫东", "丽华", "建军", "亚楠", "思远", "子涵", "浩然", "佳琪",
@@ -207,18 +135,21 @@ def ind(name, unit, baseline, target):
 
 # Each unit: id, name, short, category, diligent (keeps its ledger within 30 days), pub (first
 # publication day of its 主动服务 pledges), place (where its work happens, for ledger notes).
-UNITS = [
+UNITS: list[dict[str, Any]] = [
     dict(id="chengguan-zhen", name="城关镇人民政府", short="城关镇", category="乡镇政府", diligent=True, pub="2025-12-08",
          place="镇便民服务中心", notice="城关镇便民服务中心一楼大厅公示栏", pledges=[
         G("zhengce-zhaoren", "困难群众“政策找人”主动上门服务",
-          "对辖区低保、特困、残疾人和高龄老人建立动态台账，每季度至少上门走访一次，主动告知可享受的救助政策；符合条件的由镇便民服务中心全程代办，做到“政策找人”、应享尽享。",
+          "对辖区低保、特困、残疾人和高龄老人建立动态台账，每季度至少上门走访一次，主动告知可享受的救助政策；"
+          "符合条件的由镇便民服务中心全程代办，做到“政策找人”、应享尽享。",
           ["建立困难群众动态管理台账，每月更新", "网格员每月入户走访，每季度全覆盖", "符合条件的救助事项由便民服务中心代办"],
           "辖区低保、特困、残疾人及高龄老人", ["民生保障", "政策找人"]),
         G("geti-daiban", "个体工商户登记帮办代办",
-          "在镇便民服务中心设立个体工商户登记帮办窗口，对新设立、变更、注销的个体工商户提供政策咨询、材料预审和网上申报代办，材料齐全的当日提交。",
+          "在镇便民服务中心设立个体工商户登记帮办窗口，对新设立、变更、注销的个体工商户提供政策咨询、材料预审和网上申报代办，"
+          "材料齐全的当日提交。",
           ["设立帮办窗口并公示帮办人员", "材料预审一次性告知", "网上申报全程代办"], "辖区个体工商户", ["营商环境", "帮办代办"]),
         T("laojiu-xiaoqu", "老旧小区改造意见征集与进度公开",
-          Md("2026 年实施改造的 5 个老旧小区：\n\n- 改造前逐户征求居民意见，方案公示不少于 7 天；\n- 改造中每月在小区公示栏和镇政府网站公开进度；\n- **6 月底前**全部完工并组织居民代表参与验收。"),
+          Md("2026 年实施改造的 5 个老旧小区：\n\n- 改造前逐户征求居民意见，方案公示不少于 7 天；\n- "
+             "改造中每月在小区公示栏和镇政府网站公开进度；\n- **6 月底前**全部完工并组织居民代表参与验收。"),
           ["成立居民议事小组", "每月公开工程进度", "邀请居民代表参与竣工验收"], "5 个改造小区居民", ["城镇更新", "公开透明"],
           deadline="2026-06-30", entries=[
               ("2025-12-19", 10), ("2026-01-14", 20), ("2026-02-09", 30), ("2026-03-06", 45), ("2026-03-30", 60),
@@ -227,7 +158,8 @@ UNITS = [
                                   "note": "更正当日上一条记录：经核对，仍有 2 个小区的雨污分流管网未通过验收。"}),
               ("2026-06-12", 100, {"note": "北关、南园小区雨污分流管网通过验收，5 个小区改造全部完工，居民代表参与验收签字。"})]),
         G("qiye-baofang", "辖区企业“首席服务官”包联走访",
-          "镇班子成员担任辖区规上企业和重点商户的“首席服务官”，每月至少走访一次包联企业；收集的问题当场能解决的当场解决，不能解决的 3 个工作日内交办并跟踪反馈。",
+          "镇班子成员担任辖区规上企业和重点商户的“首席服务官”，每月至少走访一次包联企业；收集的问题当场能解决的当场解决，不能解决的 3 "
+          "个工作日内交办并跟踪反馈。",
           ["班子成员分片包联", "每月走访并填写走访记录", "问题 3 个工作日内交办"], "辖区规上企业和重点商户", ["首席服务官", "企业走访"],
           ind=ind("包联企业月走访覆盖率", "%", 70, ">= 100")),
         T("yanshi-fuwu", "便民服务中心午间和周末延时服务",
@@ -250,10 +182,12 @@ UNITS = [
           "对产业园二期项目涉及的 36 户征迁群众实行“一户一策”，逐户明确政策、补偿标准和安置方案，全过程公开，不让群众多跑腿。",
           ["逐户建立征迁档案", "补偿标准张榜公示", "安置房源公开选房"], "产业园二期征迁群众", ["重点项目", "征迁"]),
         T("yibao-tixing", "城乡居民医保缴费上门提醒",
-          "2026 年度城乡居民医保集中征缴期内，组织村组干部对未缴费群众逐户上门提醒，对行动不便的老人提供代缴服务，12 月 25 日前完成集中征缴。",
+          "2026 年度城乡居民医保集中征缴期内，组织村组干部对未缴费群众逐户上门提醒，对行动不便的老人提供代缴服务，12 月 25 "
+          "日前完成集中征缴。",
           ["按村分解征缴任务", "未缴费名单逐户提醒", "行动不便老人上门代缴"], "辖区城乡居民", ["民生保障", "医保"],
           published="2025-12-06", deadline="2025-12-25",
-          entries=[("2025-12-12", 50), ("2025-12-24", 85), ("2026-01-08", 100, {"note": "补缴扫尾完成，全镇参保率 97.6%，较上年提高 1.2 个百分点。"})]),
+          entries=[("2025-12-12", 50), ("2025-12-24", 85), ("2026-01-08", 100, {"note": "补缴扫尾完成，全镇参保率 97.6%，较上年提高 1.2 "
+                                                                                        "个百分点。"})]),
         T("cunji-daibanyuan", "村级代办员全覆盖",
           "在 18 个行政村各确定 1 名村级代办员，公布姓名和电话，为群众代办社保、医保、残疾人补贴等高频事项，8 月底前实现全覆盖。",
           ["选聘并培训村级代办员", "公示代办员姓名电话", "建立代办事项登记簿"], "辖区群众", ["作风建设年", "就近办"],
@@ -349,7 +283,8 @@ UNITS = [
           "12 月底前在县政府门户网站和政务服务中心公开全县涉企行政事业性收费、政府性基金和经营服务性收费目录清单，清单之外一律不得收费。",
           ["汇总各部门收费项目", "逐项核对依据", "网上和大厅同步公开"], "全县企业", ["降费减负", "公开透明"],
           published="2025-12-06", deadline="2025-12-31",
-          entries=[("2025-12-11", 50), ("2025-12-18", 100, {"note": "涉企收费目录清单 3 类 41 项已在县政府门户网站和政务服务中心公示栏公开。"})]),
+          entries=[("2025-12-11", 50), ("2025-12-18", 100, {"note": "涉企收费目录清单 3 类 41 "
+                                                                    "项已在县政府门户网站和政务服务中心公示栏公开。"})]),
         T("zaixian-shenpi", "投资项目在线审批监管平台全流程网办",
           "年底前实现企业投资项目审批事项通过在线审批监管平台全流程网上办理，纸质材料“零提交”。",
           ["梳理审批事项和材料", "与一体化平台对接", "每月通报网办率"], "投资项目单位", ["作风建设年", "一网通办"],
@@ -372,7 +307,8 @@ UNITS = [
           ["对接代理银行", "开通手机缴款", "在执收单位张贴缴款指引"], "缴纳非税收入的群众和企业", ["掌上办"],
           published="2025-12-08", deadline="2026-03-31",
           entries=[("2025-12-15", 20)],
-          withdrawn={"date": "2025-12-20", "why": "经核实，全省统一的非税收入手机缴款功能由省财政厅集中建设并统一上线，本单位不再单独承诺，予以撤回。"}),
+          withdrawn={"date": "2025-12-20", "why": "经核实，全省统一的非税收入手机缴款功能由省财政厅集中建设并统一上线，"
+                                                  "本单位不再单独承诺，予以撤回。"}),
     ]),
     dict(id="gongxin-ju", name="县工业和信息化局", short="工信局", category="综合性部门", diligent=True, pub="2025-12-11",
          place="产业集聚区企业", notice="县工业和信息化局一楼公示栏", pledges=[
@@ -384,7 +320,8 @@ UNITS = [
           ["遴选重点培育企业", "聘请专家一对一辅导", "材料集中会审"], "重点培育的中小企业", ["专精特新"],
           published="2025-12-11", deadline="2026-03-15",
           entries=[("2025-12-26", 15), ("2026-01-20", 40), ("2026-02-13", 60), ("2026-03-10", 80), ("2026-04-02", 90),
-                   ("2026-04-20", 100, {"note": "15 家企业申报材料全部报送，其中 4 家通过省级初审。因省级系统延期开放，报送晚于承诺时限。"})]),
+                   ("2026-04-20", 100, {"note": "15 家企业申报材料全部报送，其中 4 家通过省级初审。"
+                                                "因省级系统延期开放，报送晚于承诺时限。"})]),
         T("shuzi-zhenduan", "中小企业数字化转型免费诊断",
           "组织第三方服务机构为 30 家中小企业提供免费数字化转型诊断，出具诊断报告和改造建议。",
           ["遴选服务机构", "企业报名和诊断", "出具诊断报告"], "中小企业", ["数字化转型"]),
@@ -397,7 +334,8 @@ UNITS = [
           ind=ind("规上工业企业开工率", "%", 82, ">= 95"), published="2025-12-11", deadline="2026-06-30",
           entries=[("2025-12-22", 20, {"value": 83.5}), ("2026-01-19", 35, {"value": 86.1}), ("2026-02-16", 50, {"value": 88.7}),
                    ("2026-03-13", 70, {"value": 91.2}),
-                   ("2026-04-09", 60, {"value": 89.4, "correction": "3 月统计口径调整：剔除已注销的 2 家企业后重新核算开工率，进度相应下调。",
+                   ("2026-04-09", 60, {"value": 89.4, "correction": "3 月统计口径调整：剔除已注销的 2 家企业后重新核算开工率，"
+                                                                    "进度相应下调。",
                                        "note": "按新口径重新核算开工率为 89.4%，对 6 家仍未复产企业逐一制定帮扶方案。"}),
                    ("2026-05-07", 80, {"value": 92.8}), ("2026-06-04", 90, {"value": 94.3}),
                    ("2026-06-26", 100, {"value": 95.6, "note": "规上工业企业开工率达到 95.6%，完成承诺目标。"})]),
@@ -436,7 +374,8 @@ UNITS = [
           "为参加元旦春节促消费活动的商户提供报名指导，12 月 15 日前完成商户报名和审核。",
           ["发布活动公告", "上门指导商户报名", "审核名单公示"], "参加促消费活动的商户", ["促消费"],
           published="2025-12-05", deadline="2025-12-15",
-          entries=[("2025-12-10", 60), ("2025-12-19", 100, {"note": "因部分乡镇商户报名延迟，报名审核至 12 月 19 日完成，共 126 家商户参加。"})]),
+          entries=[("2025-12-10", 60), ("2025-12-19", 100, {"note": "因部分乡镇商户报名延迟，报名审核至 12 月 19 日完成，共 126 "
+                                                                    "家商户参加。"})]),
         T("dianshang-zhan", "电商进农村服务站提升",
           "对全县 40 个村级电商服务站进行提升改造，实现快递进村、农产品上行“双向流通”。",
           ["逐站评估", "补齐设备和标识", "对接快递企业共配"], "农村群众和电商经营者", ["电商", "乡村振兴"]),
@@ -447,7 +386,8 @@ UNITS = [
     dict(id="shenpi-ju", name="县行政审批服务局（县政务服务中心）", short="行政审批服务局", category="审批职能部门", diligent=True,
          pub="2025-12-08", place="县政务服务中心", notice="县政务服务中心一楼大厅电子屏和公示栏", pledges=[
         T("kaiban-yiri", "企业开办“一日办结”先行试点",
-          "作为全县主动服务先行试点，企业开办（营业执照、公章刻制、发票申领、社保登记）在政务服务中心“一窗”办理，材料齐全的 1 个工作日内全部办结。",
+          "作为全县主动服务先行试点，企业开办（营业执照、公章刻制、发票申领、社保登记）在政务服务中心“一窗”办理，材料齐全的 1 "
+          "个工作日内全部办结。",
           ["设置企业开办专区", "公章刻制费用政府买单", "推行电子营业执照"], "新开办企业", ["企业开办", "先行试点"],
           published="2025-11-12", deadline="2026-03-31",
           entries=[("2026-01-06", 30), ("2026-01-28", 60), ("2026-02-25", 85),
@@ -520,7 +460,8 @@ UNITS = [
                "why": "其中 3 个项目涉及规划调整，须经市政府批准后方可报批，完成时限延至 7 月底。"}],
           published="2025-12-10",
           entries=[("2025-12-22", 10), ("2026-01-20", 25), ("2026-02-24", 40), ("2026-03-25", 55), ("2026-04-22", 70),
-                   ("2026-05-20", 78), ("2026-06-18", 88), ("2026-07-20", 100, {"note": "12 个项目用地全部报批完成，其中涉及规划调整的 3 个项目已获市政府批复。"})]),
+                   ("2026-05-20", 78), ("2026-06-18", 88), ("2026-07-20", 100, {"note": "12 个项目用地全部报批完成，其中涉及规划调整的 3 "
+                                                                                        "个项目已获市政府批复。"})]),
         T("budongchan-yichuang", "不动产登记“一窗受理、集成服务”",
           "不动产登记、交易、缴税在一个窗口受理、集成办理，一般登记 3 个工作日内办结，一窗受理率达到 80% 以上。",
           ["整合登记、交易、税务窗口", "推行一套材料", "每月统计一窗受理率"], "办理不动产登记的企业和群众", ["作风建设年", "一窗受理"],
@@ -593,7 +534,8 @@ UNITS = [
           ["建立重点项目设备运输清单", "协调路线勘察", "全程帮办"], "重点项目设备运输企业", ["帮办代办"],
           published="2025-12-15", deadline="2026-06-30",
           entries=[("2026-01-09", 20), ("2026-02-12", 35), ("2026-03-20", 45), ("2026-04-23", 55)],
-          withdrawn={"date": "2026-05-12", "why": "大件运输许可已调整为省交通运输厅统一受理、全程网办，本单位不再承担此项服务，予以撤回；企业可通过省政务服务网直接申请。"}),
+          withdrawn={"date": "2026-05-12", "why": "大件运输许可已调整为省交通运输厅统一受理、全程网办，本单位不再承担此项服务，予以撤回；"
+                                                  "企业可通过省政务服务网直接申请。"}),
     ]),
     dict(id="gongan-ju", name="县公安局", short="公安局", category="司法执法部门", diligent=True, pub="2025-12-10",
          place="户政和交管窗口", notice="县公安局户政大厅", pledges=[
@@ -722,7 +664,8 @@ UNITS = [
           published="2025-12-07", deadline="2026-12-31",
           entries=[("2025-12-19", 10), ("2026-01-15", 20), ("2026-02-10", 30), ("2026-03-09", 40), ("2026-04-03", 50),
                    ("2026-04-29", 55), ("2026-05-26", 60), ("2026-06-22", 65), ("2026-07-17", 70), ("2026-08-12", 72)],
-          withdrawn={"date": "2026-09-03", "why": "县政府调整议事协调机构，重点项目征地协调职能划转县自然资源局统一承担，本专班不再承担，予以撤回。"}),
+          withdrawn={"date": "2026-09-03", "why": "县政府调整议事协调机构，重点项目征地协调职能划转县自然资源局统一承担，本专班不再承担，"
+                                                  "予以撤回。"}),
     ]),
     dict(id="zhaoshang-zhuanban", name="县招商引资工作专班", short="招商专班", category="重点工作专班", diligent=True,
          pub="2025-12-09", place="签约项目现场", notice="县商务局一楼公示栏", pledges=[
@@ -1011,11 +954,14 @@ def plan_entries(u: dict, spec: dict, published: date) -> tuple[date | None, lis
             deadline = month_end_between(max(lo, date(2026, 4, 30)), date(2026, 10, 31))
         else:
             deadline = rng.choice([date(2026, 12, 31), date(2027, 3, 31), date(2027, 6, 30)])
-    if profile == "late" and deadline + days(8) > date(2026, 11, 15):
+    end: date
+    if profile in ("done", "late"):
+        assert deadline is not None  # both profiles come from a deadline
+    if profile == "late" and deadline is not None and deadline + days(8) > date(2026, 11, 15):
         profile = "overdue"
-    if profile == "done":
+    if profile == "done" and deadline is not None:
         end = max(deadline - days(rng.randint(0, 20)), published + days(30))
-    elif profile == "late":
+    elif profile == "late" and deadline is not None:
         end = min(deadline + days(rng.randint(8, 55)), date(2026, 11, 15))
     else:
         end = LAST
@@ -1034,13 +980,13 @@ def plan_entries(u: dict, spec: dict, published: date) -> tuple[date | None, lis
     if not dates:
         dates = [end]
     progress = ramp(len(dates), final)
-    entries = [(x, p, {}) for x, p in zip(dates, progress)]
+    entries: list[tuple[date, int, dict]] = [(x, p, {}) for x, p in zip(dates, progress, strict=True)]
     return deadline, entries
 
 
 def build_unit_pledges(u: dict) -> tuple[list[dict], list[dict]]:
     pledges, ledger = [], []
-    for i, spec in enumerate(u["pledges"]):
+    for spec in u["pledges"]:
         if spec.get("published"):
             published = d(spec["published"])
         elif u["id"] in ("heping-xiang", "liushu-xiang"):
@@ -1223,7 +1169,8 @@ SCENARIO_RECTS = [
     R("chengguan-zhen", ZD, "2025-12-03", "明察暗访", "gongshi", "2025-12-20", "2026-01-15", "2026-01-20", inspection="2025-12-mingcha"),
     R("shuiwu-ju", ZD, "2025-12-03", "明察暗访", "taidu", "2025-12-15", "2025-12-12", "2025-12-14", inspection="2025-12-mingcha",
       objections=[("2025-12-22", 2, "2026-01-08")]),
-    R("shichang-jianguan-ju", ZD, "2025-12-10", "电话核实", "huanjie", "2026-01-20", "2026-01-18", "2026-01-25", inspection="2025-12-dianhua"),
+    R("shichang-jianguan-ju", ZD, "2025-12-10", "电话核实", "huanjie", "2026-01-20", "2026-01-18", "2026-01-25",
+      inspection="2025-12-dianhua"),
     R("heping-xiang", ZD, "2026-01-20", "上级通报", "gongshi", "2026-02-28", "2026-02-26", "2026-03-05"),
     R("gongdian-gongsi", ZD, "2026-02-10", "群众反映", "jiedian", "2026-03-15", "2026-05-10", "2026-05-20"),
     R("xuanchuan-bu", ZD, "2026-05-18", "上级通报", "taizhang", "2026-06-30", "2026-06-19", "2026-06-24"),
@@ -1251,7 +1198,8 @@ SCENARIO_RECTS = [
     R("gongxin-ju", ZF, "2026-05-08", "自查", "xuexi", "2026-06-30", "2026-06-25", "2026-07-06"),
     R("renshe-ju", ZF, "2026-04-16", "督查", "gongxiang", "2026-05-31", "2026-05-28", "2026-06-03", inspection="2026-04-xianchang",
       objections=[("2026-06-20", 2, "2026-07-15")]),
-    R("shengtai-huanjing-fenju", ZF, "2026-04-16", "督查", "huanjie", "2026-05-31", "2026-08-10", "2026-08-20", inspection="2026-04-xianchang"),
+    R("shengtai-huanjing-fenju", ZF, "2026-04-16", "督查", "huanjie", "2026-05-31", "2026-08-10", "2026-08-20",
+      inspection="2026-04-xianchang"),
     R("shuili-ju", ZF, "2026-06-10", "明察暗访", "dianhua", "2026-07-31", "2026-07-24", "2026-07-28", inspection="2026-06-mingcha"),
     R("fagaiwei", ZF, "2026-06-10", "明察暗访", "tuogang", "2026-07-31", "2026-07-27", "2026-08-05", inspection="2026-06-mingcha"),
     R("zhujian-ju", ZF, "2026-06-10", "明察暗访", "zhengming", "2026-07-10", "2026-07-08", "2026-07-13", inspection="2026-06-mingcha",
@@ -1319,7 +1267,7 @@ def build_rects() -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for uid in sorted(by_unit):
         rs = sorted(by_unit[uid], key=lambda r: r["found"])
-        counter: dict[str, int] = {}
+        counter: dict[tuple[str, int], int] = {}
         u = UNIT_BY_ID[uid]
         recs = []
         for r in rs:
@@ -1337,7 +1285,7 @@ def build_rects() -> dict[str, list[dict]]:
                    "responsible": role_name(u), "deadline": r["deadline"]}
             # progress notes between discovery and closure (or the last day)
             upd_end = min(r["closure"] or LAST, LAST)
-            updates = []
+            updates: list[dict[str, Any]] = []
             cur = r["found"] + days(rng.randint(2, 6))
             while cur < upd_end and len(updates) < 3:
                 pool = UPDATE_LATER if updates else UPDATE_FIRST
@@ -1375,15 +1323,18 @@ def build_rects() -> dict[str, list[dict]]:
 # Inspections
 # ----------------------------------------------------------------------------------------------
 
-INSPECTIONS = [
+INSPECTIONS: list[dict[str, Any]] = [
     dict(id="2025-12-mingcha", campaign=ZD, date="2025-12-03", method="明察暗访", file="2025",
          by="县纪委监委、县委县政府督查局、县营商办联合督导专班",
-         summary=Md("活动启动后的首次明察暗访。督导专班以办事群众身份暗访县政务服务中心、社保服务大厅、户政大厅、办税服务厅和城关镇便民服务中心，重点查看窗口纪律、一次性告知和公示情况。\n\n发现问题当场反馈，要求 7 至 30 日内整改销号。"),
+         summary=Md("活动启动后的首次明察暗访。督导专班以办事群众身份暗访县政务服务中心、社保服务大厅、户政大厅、"
+                    "办税服务厅和城关镇便民服务中心，重点查看窗口纪律、一次性告知和公示情况。\n\n发现问题当场反馈，要求 7 至 30 "
+                    "日内整改销号。"),
          ok={"fagaiwei": "政策咨询窗口在岗在位，解答清楚。", "caizheng-ju": "未发现问题。"}),
     dict(id="2025-12-dianhua", campaign=ZD, date="2025-12-10", method="电话核实", file="2025",
          by="县营商办",
          summary=Md("随机抽取近一个月办结件 60 件，电话回访办事企业和群众，核实办理时限和服务态度。"),
-         ok={"gongdian-gongsi": "回访 8 户报装用户，均按承诺时限接电。", "ziranziyuan-ju": "回访 10 件，满意。", "sifa-ju": "回访 6 件，满意。"}),
+         ok={"gongdian-gongsi": "回访 8 户报装用户，均按承诺时限接电。", "ziranziyuan-ju": "回访 10 件，满意。",
+             "sifa-ju": "回访 6 件，满意。"}),
     dict(id="2026-03-zhuanxiang", campaign=ZF, date="2026-03-18", method="专项督导", file="2026",
          by="县政府办公室督查室",
          summary=Md("对作风建设年活动安排部署情况开展专项督导，查阅工作台账、问题清单和整改方案。"),
@@ -1452,7 +1403,7 @@ SITE = {
     },
 }
 
-CAMPAIGN_ZD = {
+CAMPAIGN_ZD: dict[str, Any] = {
     "id": ZD,
     "title": "主动服务活动",
     "organizer": "县优化营商环境工作领导小组办公室",
@@ -1468,16 +1419,21 @@ CAMPAIGN_ZD = {
     "participants": "all",
     "phases": [
         {"id": "qidong", "name": "活动启动", "start": d("2025-12-01"), "end": d("2025-12-31"),
-         "summary": Md("各单位结合职责任务，认真梳理本单位主动服务事项，报县营商办备案，并于 **12 月 25 日前**在本单位显著位置和本平台公示。"),
+         "summary": Md("各单位结合职责任务，认真梳理本单位主动服务事项，报县营商办备案，并于 **12 月 25 "
+                       "日前**在本单位显著位置和本平台公示。"),
          "duties": [{"kind": "pledges", "due": d("2025-12-25")}]},
         {"id": "shishi", "name": "组织实施", "start": d("2026-01-01"), "end": d("2026-06-30"),
-         "summary": Md("各单位通过专题授课和培训提升主动服务意识，抓好窗口及对外业务股室人员管理。\n\n- 建立工作台账，细化工作措施；\n- 每项承诺**至少每 30 天**在台账中记录一次进展；\n- 县纪委监委、县委县政府督查局、县营商办采取明察暗访、现场抽查、电话核实等方式监督检查。"),
+         "summary": Md("各单位通过专题授课和培训提升主动服务意识，抓好窗口及对外业务股室人员管理。\n\n- 建立工作台账，细化工作措施；\n- "
+                       "每项承诺**至少每 30 天**在台账中记录一次进展；\n- 县纪委监委、县委县政府督查局、县营商办采取明察暗访、现场抽查、"
+                       "电话核实等方式监督检查。"),
          "duties": [{"kind": "ledger", "every_days": 30}]},
         {"id": "pingbi", "name": "总结评比", "start": d("2026-07-01"), "end": d("2026-07-31"),
-         "summary": Md("各单位认真总结活动开展情况和成效，总结报告于 **7 月 10 日前**报县营商办。县营商办采取单位自评、社会评价、领导评价相结合的方式开展考核评比。"),
+         "summary": Md("各单位认真总结活动开展情况和成效，总结报告于 **7 月 10 日前**报县营商办。县营商办采取单位自评、社会评价、"
+                       "领导评价相结合的方式开展考核评比。"),
          "duties": [{"kind": "report", "due": d("2026-07-10")}]},
         {"id": "changtai", "name": "优化提升", "start": d("2026-07-01"),
-         "summary": Md("自 2026 年 7 月起，主动服务作为常态化工作长期开展，纳入营商环境工作范畴；未完成的承诺继续推进，台账记录间隔不超过 45 天。"),
+         "summary": Md("自 2026 年 7 月起，主动服务作为常态化工作长期开展，纳入营商环境工作范畴；未完成的承诺继续推进，"
+                       "台账记录间隔不超过 45 天。"),
          "duties": [{"kind": "ledger", "every_days": 45}]},
     ],
     "indicators": [
@@ -1491,15 +1447,15 @@ CAMPAIGN_ZD = {
     ],
 }
 
-CAMPAIGN_ZF = {
+CAMPAIGN_ZF: dict[str, Any] = {
     "id": ZF,
     "title": "政务服务“作风建设年”活动",
     "organizer": "县人民政府办公室",
     "document": "示例县深入开展政务服务“作风建设年”活动实施方案",
     "document_url": "https://example.org/shixian/zhengce/zuofeng-2026-fangan",
-    "summary": Md("""坚持问题导向，着力解决影响和制约发展的突出问题，全面推行“一窗办、一网办、简化办、马上办”改革，坚决整治“慵懒散慢”，全面纠正“冷硬推托”。
-
-重点解决五个方面的问题：
+    "summary": Md("坚持问题导向，着力解决影响和制约发展的突出问题，全面推行“一窗办、一网办、简化办、马上办”改革，"
+                  "坚决整治“慵懒散慢”，全面纠正“冷硬推托”。\n\n"
+                  """重点解决五个方面的问题：
 
 1. 创新意识不够、履职尽责不到位；
 2. 工作能力不足、工作方法不多；
@@ -1516,7 +1472,8 @@ CAMPAIGN_ZF = {
          "summary": Md("各单位制定工作台账，明确责任分工、工作措施和完成时限；开展自查，**3 月 31 日前**在本平台公开问题清单。"),
          "duties": [{"kind": "problems", "due": d("2026-03-31")}]},
         {"id": "shishi", "name": "组织实施", "start": d("2026-04-01"), "end": d("2026-12-31"),
-         "summary": Md("对照四个方面突出问题认真开展自查整改，强力抓好整改，做到整改完成一个、销号一个；承诺事项每 30 天至少记录一次进展。"),
+         "summary": Md("对照四个方面突出问题认真开展自查整改，强力抓好整改，做到整改完成一个、销号一个；承诺事项每 30 "
+                       "天至少记录一次进展。"),
          "duties": [{"kind": "ledger", "every_days": 30}]},
         {"id": "zongjie", "name": "全面考核总结", "start": d("2027-01-01"), "end": d("2027-01-31"),
          "summary": Md("采取单位自评、社会评议、领导评价等方式综合评议；活动开展情况总结于 **2027 年 1 月 20 日前**报县政府办公室。"),
@@ -1557,7 +1514,7 @@ def report_text(u: dict, campaign: str, submitted: date, pledges: list[dict], le
             done.add(e["pledge"])
     n_entries = sum(1 for e in ledger if e["date"] <= cutoff and any(p["id"] == e["pledge"] for p in mine))
     title = (f"{u['name']}主动服务活动总结" if campaign == ZD else f"{u['name']}政务服务“作风建设年”活动总结")
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", f"submitted: {submitted.isoformat()}", "---", "",
+    lines = ["---", f"title: {yamltext.scalar(title)}", f"submitted: {yamltext.scalar(submitted)}", "---", "",
              "> 示例数据：示例县为虚构，本报告仅用于演示 gongshi。", ""]
     if campaign == ZD:
         lines += [
@@ -1681,7 +1638,7 @@ def main() -> None:
     banjie = CAMPAIGN_ZD["indicators"][1]
     for q in ("2026-03-31", "2026-06-30", "2026-09-30", "2026-11-20"):
         n = 0
-        for info, pledges, ledger in units_out.values():
+        for _info, pledges, ledger in units_out.values():
             zd_ids = {p["id"] for p in pledges if p["campaign"] == ZD}
             n += len({e["pledge"] for e in ledger if e["progress"] == 100 and e["date"] <= d(q) and e["pledge"] in zd_ids})
         banjie["measurements"].append({"date": d(q), "value": n, "source": "本平台工作台账统计"})
@@ -1718,7 +1675,7 @@ def main() -> None:
         path.write_bytes(content)
 
     n_p = sum(len(p) for _, p, _ in units_out.values())
-    n_l = sum(len(l) for _, _, l in units_out.values())
+    n_l = sum(len(entries) for _, _, entries in units_out.values())
     n_r = sum(len(r) for r in rects.values())
     print(f"wrote data/: {len(units_out)} units, {n_p} pledges, {n_l} ledger entries, {n_r} rectifications, "
           f"{sum(len(v) for v in inspections.values())} inspections, {len(FILES)} other files")

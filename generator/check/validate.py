@@ -14,8 +14,10 @@ from generator.model.errors import Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
 from generator.model.oddchars import halfwidth
-from generator.model.schema import DATE_RE, TARGET_RE, _near
+from generator.model.schema import DATE_RE, DUTY_KEY, TARGET_RE, did_you_mean
 from generator.model.text import bad_link_schemes
+
+Where = tuple[str, int, str]  # (path, line, key) of a field: Loc.at(name)
 
 # Pledge pages live at /units/<unit>/<pledge>/; these names are taken by other pages and files there.
 RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
@@ -28,9 +30,9 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         o = site.oversight
         if not any((o.hotline, o.email, o.address, o.report_url)):
             problems.error(*site.loc.at("oversight"), "至少要填一种监督渠道：hotline、email、address 或 report_url")
-        _link(problems, o.loc.at("report_url"), o.report_url, web_only=True)
-        _link(problems, site.loc.at("base_url"), site.base_url, web_only=True)
-        _link(problems, site.loc.at("repo_url"), site.repo_url, web_only=True)
+        _link(problems, o.loc.at("report_url"), o.report_url)
+        _link(problems, site.loc.at("base_url"), site.base_url)
+        _link(problems, site.loc.at("repo_url"), site.repo_url)
         for owner in (site.office_team or "").split():
             if not OWNER_RE.match(owner):
                 problems.error(*site.loc.at("office_team"),
@@ -48,7 +50,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
     for uid, folder in ds.units.items():
         u = folder.unit
         if u.loc.line and u.category not in categories:
-            hint = _near(u.category, categories)
+            hint = did_you_mean(u.category, categories)
             problems.error(*u.loc.at("category"),
                            f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
         # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
@@ -74,13 +76,12 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         _markdown(problems, ins.loc.at("summary"), ins.summary)
         for fd in ins.findings:
             if fd.unit not in declared.units:
-                problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{_near(fd.unit, declared.units)}")
-            elif fd.rectification and declared.rectifications.get(fd.unit, set()) is not None \
-                    and fd.rectification not in declared.rectifications.get(fd.unit, set()):
-                known = declared.rectifications.get(fd.unit) or set()
+                problems.error(*fd.loc.at("unit"), f"没有标识为“{fd.unit}”的单位{did_you_mean(fd.unit, declared.units)}")
+            elif fd.rectification and (known := declared.rectifications.get(fd.unit, set())) is not None \
+                    and fd.rectification not in known:
                 problems.error(*fd.loc.at("rectification"),
                                f"单位 {fd.unit} 的 rectifications.yaml 中没有标识为“{fd.rectification}”的问题"
-                               f"{_near(fd.rectification, known)}")
+                               f"{did_you_mean(fd.rectification, known)}")
             _markdown(problems, fd.loc.at("note"), fd.note)
 
     for e in ds.evaluations.values():
@@ -95,7 +96,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         units_seen: set[str] = set()
         for s in e.scores:
             if s.unit not in declared.units:
-                problems.error(*s.loc.at("unit"), f"没有标识为“{s.unit}”的单位{_near(s.unit, declared.units)}")
+                problems.error(*s.loc.at("unit"), f"没有标识为“{s.unit}”的单位{did_you_mean(s.unit, declared.units)}")
             if s.unit in units_seen:
                 problems.error(*s.loc.at("unit"), f"单位 {s.unit} 的得分重复出现")
             units_seen.add(s.unit)
@@ -107,13 +108,13 @@ def _some(ids) -> str:
 
 def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems: Problems) -> None:
     _markdown(problems, c.loc.at("summary"), c.summary)
-    _link(problems, c.loc.at("document_url"), c.document_url, web_only=True)
+    _link(problems, c.loc.at("document_url"), c.document_url)
     if c.participants != "all":
         for i, p in enumerate(c.participants):
             if p not in declared.units and p not in categories:
                 path, line, key = c.loc.at("participants")
                 problems.error(path, _item_line(c.participants, i, line), f"{key}[{i}]",
-                               f"“{p}”既不是单位标识，也不是单位类别{_near(p, declared.units | categories)}")
+                               f"“{p}”既不是单位标识，也不是单位类别{did_you_mean(p, declared.units | categories)}")
     ids: set[str] = set()
     for ph in c.phases:
         if ph.id in ids:
@@ -123,12 +124,12 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
             problems.error(*ph.loc.at("end"), f"阶段结束日期 {ph.end} 早于开始日期 {ph.start}")
         _markdown(problems, ph.loc.at("summary"), ph.summary)
         for d in ph.duties:
-            need = "every_days" if d.kind is R.DutyKind.LEDGER else "due"
-            other = "due" if need == "every_days" else "every_days"
+            need = DUTY_KEY[d.kind.value]
             if getattr(d, need) is None:
                 problems.error(d.loc.path, d.loc.line, f"{d.loc.key}.{need}", f"{d.kind.value} 类责任必须填写 {need}")
-            if getattr(d, other) is not None:
-                problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
+            for other in sorted(set(DUTY_KEY.values()) - {need}):
+                if getattr(d, other) is not None:
+                    problems.error(*d.loc.at(other), f"{d.kind.value} 类责任不用 {other}，请删除（应填写 {need}）")
     ind_ids: set[str] = set()
     for ind in c.indicators:
         if ind.id in ind_ids:
@@ -136,9 +137,9 @@ def _campaign(c: R.Campaign, declared: Declared, categories: set[str], problems:
         ind_ids.add(ind.id)
 
 
-def _ref_campaign(problems: Problems, where, cid: str, declared: Declared) -> None:
+def _ref_campaign(problems: Problems, where: Where, cid: str, declared: Declared) -> None:
     if cid not in declared.campaigns:
-        problems.error(*where, f"没有标识为“{cid}”的活动{_near(cid, declared.campaigns)}："
+        problems.error(*where, f"没有标识为“{cid}”的活动{did_you_mean(cid, declared.campaigns)}："
                                f"已有的活动有 {'、'.join(sorted(declared.campaigns)) or '（无）'}")
 
 
@@ -206,7 +207,7 @@ def _ledger(uid: str, folder: R.UnitFolder, declared: Declared, today: date, pro
     # Progress is compared in date order (file order breaks ties), as the derived state reads it.
     for e in sorted(folder.ledger, key=lambda e: (e.date, e.seq)):
         if pledge_ids is not None and e.pledge not in pledge_ids:
-            problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{_near(e.pledge, pledge_ids)}")
+            problems.error(*e.loc.at("pledge"), f"本单位的 pledges.yaml 中没有标识为“{e.pledge}”的承诺{did_you_mean(e.pledge, pledge_ids)}")
         if e.date > today:
             problems.error(*e.loc.at("date"), f"台账日期 {e.date} 晚于今天（{today}）：只能记录已经做完的工作")
         prev = last.get(e.pledge)
@@ -312,7 +313,7 @@ def _rectifications(uid: str, folder: R.UnitFolder, declared: Declared, today: d
             seen[r.id] = r
         _ref_campaign(problems, r.loc.at("campaign"), r.campaign, declared)
         if r.inspection and declared.inspections_complete and r.inspection not in declared.inspections:
-            problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{_near(r.inspection, declared.inspections)}")
+            problems.error(*r.loc.at("inspection"), f"没有标识为“{r.inspection}”的督查{did_you_mean(r.inspection, declared.inspections)}")
         _markdown(problems, r.loc.at("problem"), r.problem)
         for u in r.updates:
             if u.date < r.found:
@@ -372,7 +373,7 @@ def _item_line(items, i: int, fallback: int) -> int:
     return lines[i] if i < len(lines) else fallback
 
 
-def _link(problems: Problems, where, url: str | None, web_only: bool = False) -> None:
+def _link(problems: Problems, where: Where, url: str | None) -> None:
     if url and not (url.startswith("http://") or url.startswith("https://")):
         problems.error(*where, f"链接“{url}”只能以 http:// 或 https:// 开头")
 
@@ -381,7 +382,7 @@ def _scheme_msg(bad: str) -> str:
     return f"链接“{bad}”的协议不允许：只能使用 http、https、mailto 或 tel 链接"
 
 
-def _markdown(problems: Problems, where, text: str | None) -> None:
+def _markdown(problems: Problems, where: Where, text: str | None) -> None:
     if text:
         for bad in bad_link_schemes(text):
             problems.error(*where, _scheme_msg(bad))

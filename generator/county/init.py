@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from generator.county.unitlist import UnitRow, read_units
-from generator.model import schema
+from generator.model import schema, yamltext
 from generator.model.forge import FACTS, OWNER_RE, Forge, facts
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -132,25 +132,14 @@ VERBATIM_PREFIXES = ("theme_overrides/", "content/guide/", ".github/ISSUE_TEMPLA
 
 
 def unit_yaml(u: UnitRow) -> str:
-    lines = ["# yaml-language-server: $schema=../../../schema/unit.json",
-             f"# 由 gongshi init 根据单位名单第 {u.row} 行生成。maintainers：本单位在代码托管平台上的账号或团队。",
-             f"id: {_q(u.id)}", f"name: {_q(u.name)}"]
-    if u.short_name:
-        lines.append(f"short_name: {_q(u.short_name)}")
-    lines.append(f"category: {_q(u.category)}")
-    for key in ("head", "service_officer"):
-        if getattr(u, key):
-            lines.append(f"{key}: {_q(getattr(u, key))}")
-    contact = [(k, v) for k, v in (("phone", u.phone), ("address", u.address)) if v]
-    if contact:
-        lines.append("contact:")
-        lines += [f"  {k}: {_q(v)}" for k, v in contact]
-    if u.notice_location:
-        lines.append(f"notice_location: {_q(u.notice_location)}")
-    if u.maintainers:
-        lines.append("maintainers:")
-        lines += [f"  - {_q(m)}" for m in u.maintainers]
-    return "\n".join(lines) + "\n"
+    head = ["# yaml-language-server: $schema=../../../schema/unit.json",
+            f"# 由 gongshi init 根据单位名单第 {u.row} 行生成。maintainers：本单位在代码托管平台上的账号或团队。"]
+    return yamltext.dump({
+        "id": u.id, "name": u.name, "short_name": u.short_name or None, "category": u.category,
+        "head": u.head or None, "service_officer": u.service_officer or None,
+        "contact": {"phone": u.phone or None, "address": u.address or None},
+        "notice_location": u.notice_location or None, "maintainers": list(u.maintainers),
+    }, head=head)
 
 
 def plan(opts: Options, today: date) -> dict[str, str]:

@@ -57,18 +57,6 @@ class Problem:
         }
 
 
-class DataError(Exception):
-    """Raised at a boundary when data problems stop a build; carries every problem found."""
-
-    def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems)
-        super().__init__("\n".join(p.text() for p in self.problems))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.level is Level.ERROR]
-
-
 class Problems:
     """Collects problems from every stage so that one run reports them all."""
 

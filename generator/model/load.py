@@ -1,4 +1,5 @@
-"""Reading ``data/`` from disk (or from any file source) into a :class:`Dataset`.
+"""Reading the data folder (``data/``, or the plugin's ``data_dir``) from disk (or from any file
+source) into a :class:`Dataset`.
 
 The loader only knows the file layout and the shape of each file; rules that span records
 (references, chronology, "not after today") live in :mod:`generator.check.validate`.
@@ -41,19 +42,21 @@ class Declared:
 
 
 class Source:
-    """Files under a project root; a git revision or an export can stand in for the disk."""
+    """Files of the data folder ``data_dir`` (a posix path relative to ``root``; ``data`` unless the
+    plugin's ``data_dir`` says otherwise); a git revision can stand in for the disk."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, data_dir: str = "data"):
         self.root = Path(root)
+        self.data_dir = data_dir
         self.symlinks: list[str] = []
 
     def list(self) -> list[str]:
-        """Every file under data/, as posix paths relative to the root, sorted.
+        """Every file under the data folder, as posix paths relative to the root, sorted.
 
         Symbolic links are left out (and listed in ``symlinks``): a link could pull a file
         from outside the repository into the public site.
         """
-        base = self.root / "data"
+        base = self.root / self.data_dir
         out = []
         self.symlinks = []
         for dirpath, dirnames, filenames in os.walk(base):
@@ -77,9 +80,10 @@ class Source:
 
 
 def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
-    """Load ``data_dir`` (a project's ``data/``); returns the dataset and the problems found."""
+    """Load a data folder (a project's ``data/``); returns the dataset and the problems found."""
     problems = Problems()
-    ds, _declared = load(Source(Path(data_dir).parent), problems)
+    path = Path(data_dir)
+    ds, _declared = load(Source(path.parent, path.name), problems)
     return ds, problems.sorted()
 
 
@@ -121,7 +125,7 @@ def _scalar(node, key: str) -> str | None:
 
 def _names(node, *keys: str, id_key: str = "id") -> dict[str, str]:
     """{title or name: id} of every item of a list file's tree, for "您是不是想写" answers."""
-    out = {}
+    out: dict[str, str] = {}
     for item in getattr(node, "items", ()):
         ident = _scalar(item, id_key)
         for k in keys:
@@ -142,6 +146,7 @@ def _declared_ids(node, key: str = "id") -> set[str]:
 
 
 def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
+    data = src.data_dir  # paths in messages and records are relative to the project root: data/…
     files = src.list()
     for link in getattr(src, "symlinks", ()):
         problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
@@ -150,15 +155,15 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     names: dict[str, dict[str, str]] = {"campaign": {}, "unit": {}, "pledge": {}}
     by_dir: dict[str, list[str]] = {}
     for f in files:
-        parts = f.split("/")
-        by_dir.setdefault(parts[1] if len(parts) > 2 else "", []).append(f)
+        inner = f[len(data) + 1:]  # the path inside the data folder
+        by_dir.setdefault(inner.split("/")[0] if "/" in inner else "", []).append(f)
 
     site = None
     site_node = None
-    if "data/site.yaml" in files:
-        site, site_node = _convert(src, "data/site.yaml", "site", problems, True)
+    if f"{data}/site.yaml" in files:
+        site, site_node = _convert(src, f"{data}/site.yaml", "site", problems, True)
     else:
-        problems.error("data/site.yaml", 0, "", "缺少网站设置文件 data/site.yaml")
+        problems.error(f"{data}/site.yaml", 0, "", f"缺少网站设置文件 {data}/site.yaml")
     if not isinstance(site, R.Site):
         site = R.Site(loc=R.NOWHERE, title="（site.yaml 有错误）", owner="", oversight=R.Oversight(R.NOWHERE),
                       unit_categories=_categories_anyway(site_node))
@@ -166,15 +171,15 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         site = dataclasses.replace(site, unit_categories=tuple(site.unit_categories))
 
     for f in by_dir.get("", []):
-        if f != "data/site.yaml":
-            problems.error(f, 0, "", _unknown_file(f, "data/ 下只能有 site.yaml 和 campaigns、units、inspections、evaluations 文件夹"))
+        if f != f"{data}/site.yaml":
+            problems.error(f, 0, "", _unknown_file(f, f"{data}/ 下只能有 site.yaml 和 campaigns、units、inspections、evaluations 文件夹"))
     known_dirs = {"", "campaigns", "units", "inspections", "evaluations"}
     for d in sorted(set(by_dir) - known_dirs):
-        problems.error(f"data/{d}", 0, "", _unknown_file(d, "data/ 下只能有 campaigns、units、inspections、evaluations 文件夹"))
+        problems.error(f"{data}/{d}", 0, "", _unknown_file(d, f"{data}/ 下只能有 campaigns、units、inspections、evaluations 文件夹"))
 
     campaigns: dict[str, R.Campaign] = {}
     for f in by_dir.get("campaigns", []):
-        stem = _yaml_stem(f, problems, "campaigns/ 中每个活动一个 .yaml 文件")
+        stem = _yaml_stem(f, data, problems, "campaigns/ 中每个活动一个 .yaml 文件")
         if stem is None:
             continue
         declared.campaigns.add(stem)
@@ -190,14 +195,14 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     units: dict[str, R.UnitFolder] = {}
     unit_files: dict[str, list[str]] = {}
     for f in by_dir.get("units", []):
-        parts = f.split("/")
-        if len(parts) < 4:
+        parts = f[len(data) + 1:].split("/")  # units/<uid>/…
+        if len(parts) < 3:
             problems.error(f, 0, "", _unknown_file(f, "units/ 下应是每个单位一个文件夹"))
             continue
-        unit_files.setdefault(parts[2], []).append(f)
+        unit_files.setdefault(parts[1], []).append(f)
     for uid in sorted(unit_files):
         folder = unit_files[uid]
-        base = f"data/units/{uid}"
+        base = f"{data}/units/{uid}"
         declared.units.add(uid)
         ok_files = set()
         evidence = set()
@@ -249,7 +254,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
             lists[kind] = value
         reports = {}
         for f in folder:
-            if f.startswith(f"{base}/reports/") and f.endswith(".md") and f.count("/") == 4:
+            if f.startswith(f"{base}/reports/") and f.endswith(".md") and f.count("/") == base.count("/") + 2:
                 rep = _load_report(src, f, uid, problems)
                 if rep is not None:
                     reports[rep.campaign] = rep
@@ -258,7 +263,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
 
     inspections: list[R.Inspection] = []
     for f in by_dir.get("inspections", []):
-        if _yaml_stem(f, problems, "inspections/ 中只能放 .yaml 文件") is None:
+        if _yaml_stem(f, data, problems, "inspections/ 中只能放 .yaml 文件") is None:
             continue
         value, node = _convert(src, f, "inspections", problems, False, names=names)
         if value is None:
@@ -269,7 +274,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
 
     evaluations: dict[str, R.Evaluation] = {}
     for f in by_dir.get("evaluations", []):
-        stem = _yaml_stem(f, problems, "evaluations/ 中每个活动一个 <活动标识>.yaml 文件")
+        stem = _yaml_stem(f, data, problems, "evaluations/ 中每个活动一个 <活动标识>.yaml 文件")
         if stem is None:
             continue
         e, _ = _convert(src, f, "evaluation", problems, True, names=names)
@@ -278,7 +283,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
                 problems.error(*e.loc.at("campaign"), f"活动标识“{e.campaign}”与文件名“{stem}.yaml”不一致：两者必须相同")
             evaluations[stem] = e
 
-    ds = R.Dataset(str(src.root), site, campaigns, units, tuple(inspections), evaluations)
+    ds = R.Dataset(str(src.root), site, campaigns, units, tuple(inspections), evaluations, data)
     return ds, declared
 
 
@@ -292,16 +297,16 @@ def _categories_anyway(node) -> tuple[str, ...]:
     return R.DEFAULT_CATEGORIES
 
 
-def _yaml_stem(rel: str, problems: Problems, hint: str) -> str | None:
+def _yaml_stem(rel: str, data: str, problems: Problems, hint: str) -> str | None:
     p = PurePosixPath(rel)
-    if p.suffix != ".yaml" or len(p.parts) != 3:
+    if p.suffix != ".yaml" or len(p.relative_to(data).parts) != 2:
         problems.error(rel, 0, "", _unknown_file(p.name, hint))
         return None
     return p.stem
 
 
 def _unknown_file(name: str, hint: str, options: Iterable[str] = ()) -> str:
-    near = schema._near(name, options) if options else ""
+    near = schema.did_you_mean(name, options) if options else ""
     if name.endswith(".yml"):
         near = "（扩展名应为 .yaml，不是 .yml）"
     return f"无法识别的文件或文件夹“{name}”{near}：{hint}"

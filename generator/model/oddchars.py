@@ -188,7 +188,8 @@ def dash_problem(line: str) -> str | None:
 
 def indent_problem(line: str) -> str | None:
     """A full-width or no-break space in the indentation (or after a list's "- ")."""
-    indent = _INDENT.match(line).group()
+    m = _INDENT.match(line)  # it matches every line, if only the empty string
+    indent = m.group() if m else ""
     for ch in indent:
         if ch not in " -\t\r\n":
             return (f"这一行开头的缩进里有{name(ch)}：缩进只能用半角（英文）空格。"

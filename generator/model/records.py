@@ -6,6 +6,7 @@ keeps a :class:`Loc` telling where it was written, for messages and "edit this p
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -265,7 +266,7 @@ class Closure:
     summary: str
     evidence: tuple[str, ...] = ()
     verified_by: str | None = None
-    verified_on: date | None = None
+    verified_on: datetime.date | None = None  # after the field `date`, the name means the field
 
 
 @dataclass(frozen=True)
@@ -388,3 +389,4 @@ class Dataset:
     units: Mapping[str, UnitFolder]
     inspections: tuple[Inspection, ...] = ()
     evaluations: Mapping[str, Evaluation] = field(default_factory=dict)
+    data_dir: str = "data"  # the data folder, a posix path relative to root (the plugin's data_dir)

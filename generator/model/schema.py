@@ -125,7 +125,7 @@ class Str(Type):
         inner = oddchars.strip_curly(value)
         if inner is not None and inner.strip() in choices:
             return f"{oddchars.shown(value)}不是可选值：{oddchars.value_problem(value, fix=inner.strip())}"
-        return f"“{value}”不是可选值{_near(value, choices)}：{options}"
+        return f"“{value}”不是可选值{did_you_mean(value, choices)}：{options}"
 
     def _bad_format(self, value: str, ctx: Ctx) -> str:
         odd = oddchars.value_problem(value)
@@ -339,10 +339,7 @@ class ListOf(Type):
     def __init__(self, item: Type, min_items: int = 0):
         self.item = item
         self.min_items = min_items
-
-    @property
-    def zh(self):  # type: ignore[override]
-        return "文本列表" if isinstance(self.item, Str) else "列表"
+        self.zh = "文本列表" if isinstance(item, Str) else "列表"
 
     def convert(self, node, ctx, key):
         if not isinstance(node, Seq):
@@ -367,7 +364,7 @@ class ListOf(Type):
         return tuple(out)
 
     def json_schema(self):
-        s = {"type": "array", "items": self.item.json_schema()}
+        s: dict[str, Any] = {"type": "array", "items": self.item.json_schema()}
         if self.min_items:
             s["minItems"] = self.min_items
         return s
@@ -388,10 +385,13 @@ class F:
 class Obj(Type):
     zh = "映射"
 
-    def __init__(self, cls: type | None, fields: list[F], doc: str = ""):
+    def __init__(self, cls: type | None, fields: list[F], doc: str = "", key_by: tuple[str, dict[str, str]] | None = None):
         self.cls = cls
         self.fields = {f.name: f for f in fields}
         self.doc = doc
+        # (field, {value: key}): the one optional key each value of ``field`` needs; the other keys
+        # named in the map are not allowed with it. validate reports it; the JSON Schema says it.
+        self.key_by = key_by
 
     def convert(self, node, ctx, key, extra: dict | None = None):
         if not isinstance(node, Map):
@@ -443,6 +443,11 @@ class Obj(Type):
         req = [f.name for f in self.fields.values() if f.required]
         if req:
             out["required"] = req
+        if self.key_by is not None:
+            on, keys = self.key_by
+            out["allOf"] = [{"if": {"properties": {on: {"const": value}}, "required": [on]},
+                             "then": {"required": [need], "properties": {k: False for k in sorted(set(keys.values()) - {need})}}}
+                            for value, need in keys.items()]
         if self.doc:
             out["description"] = self.doc
         return out
@@ -474,10 +479,11 @@ def _unknown_key(name: str, value: Node, fields: dict) -> str:
         plain = oddchars.halfwidth(oddchars.strip_curly(name) or name).strip()
         if plain in fields:  # “title” or ｔｉｔｌｅ
             return f"未知的键{oddchars.shown(name)}：{oddchars.value_problem(name, fix=plain, what='键')}"
-    return f"未知的键“{name}”{_near(name, fields)}：{keys}"
+    return f"未知的键“{name}”{did_you_mean(name, fields)}：{keys}"
 
 
-def _near(word: str, options) -> str:
+def did_you_mean(word: str, options) -> str:
+    """“（您是不是想写“…”？）” when one of ``options`` is close to ``word``, else an empty string."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"（您是不是想写“{close[0]}”？）" if close else ""
 
@@ -521,11 +527,14 @@ SITE = Obj(R.Site, [
       doc="（可选）数据仓库所在的平台：github、forgejo（也适用于 Gitea）或 gitlab，默认 github；决定 CODEOWNERS、“编辑此页”和反映问题链接"),
 ], doc="网站整体设置")
 
+# The duty rule: a ledger duty has an interval (every_days), every other kind a date (due).
+DUTY_KEY = {kind.value: "every_days" if kind is R.DutyKind.LEDGER else "due" for kind in R.DutyKind}
+
 DUTY = Obj(R.Duty, [
     F("kind", EnumOf(R.DutyKind), True, "责任类型：pledges（公开承诺）、ledger（台账）、report（总结报告）、problems（问题清单）"),
-    F("due", DATE, doc="截止日期（pledges、report、problems 必填）"),
-    F("every_days", Int(1, 366), doc="台账最长间隔天数（ledger 必填）"),
-], doc="本阶段每个参与单位必须完成的公开责任")
+    F("due", DATE, doc=f"截止日期（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'due')} 必填）"),
+    F("every_days", Int(1, 366), doc=f"台账最长间隔天数（{'、'.join(k for k, key in DUTY_KEY.items() if key == 'every_days')} 必填）"),
+], doc="本阶段每个参与单位必须完成的公开责任", key_by=("kind", DUTY_KEY))
 
 PHASE = Obj(R.Phase, [
     F("id", ID, True, "阶段标识，在本活动内唯一，用于网址"),
@@ -733,6 +742,7 @@ def convert(kind: str, node: Node, ctx: Ctx, unit: str | None = None) -> Any:
         return k.spec.convert(node, ctx, "")
     if unit is None or not isinstance(node, Seq):
         return k.spec.convert(node, ctx, kind)
+    assert isinstance(k.spec, ListOf) and isinstance(k.spec.item, Obj)
     item = k.spec.item
     out = []
     for i, n in enumerate(node.items):

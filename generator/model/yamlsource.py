@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
@@ -67,6 +68,8 @@ Node = Scalar | Seq | Map
 
 @dataclass(frozen=True)
 class YamlProblem:
+    """A problem in a file that can still be read: its line and the message."""
+
     line: int
     message: str
 
@@ -175,8 +178,9 @@ def _invisible_message(line: str, spots: list[int]) -> str:
 def parse(text: str) -> Node | None:
     """Build the node tree of one YAML document; None for an empty file."""
     # Hot loop: a county's data is some 400,000 events, so this avoids generator layers
-    # and helper calls; each event is handled inline.
-    containers: list[Node] = []  # open mappings and sequences, innermost last
+    # and helper calls; each event is handled inline. Events and containers are told apart by
+    # exact type (``type(x) is``), which mypy cannot narrow on: hence ``Any`` for them.
+    containers: list[Any] = []  # open mappings and sequences, innermost last
     pending: list = []  # per open container: the key waiting for its value (mappings only)
     root: Node | None = None
     documents = 0
@@ -187,7 +191,7 @@ def parse(text: str) -> Node | None:
     try:
         get = loader.get_event
         while True:
-            event = get()
+            event: Any = get()
             if event is None:
                 break
             cls = type(event)
@@ -284,11 +288,3 @@ def plain_kind(value: str) -> str:
     """What YAML 1.1 would make of an unquoted scalar: str, bool, int, float, null or timestamp."""
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     return tag.rsplit(":", 1)[-1]
-
-
-def load_text(text: str) -> Node | None:
-    return parse(text)
-
-
-def load_bytes(raw: bytes) -> Node | None:
-    return parse(decode(raw))

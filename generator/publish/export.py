@@ -13,7 +13,7 @@ from typing import Any
 from generator import __version__
 from generator.model.records import PledgeState
 from generator.model.serial import to_json
-from generator.view.derive import Derived
+from generator.view.derive import Derived, round_rate
 from generator.view.tables import COLUMNS
 
 
@@ -39,8 +39,8 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
             "rectifications": s.rect_total if s else 0,
             "rectifications_open": s.rect_open if s else 0,
             "duties_missed": s.duties_missed if s else 0,
-            "on_time_rate": _r(s.on_time_rate) if s else None,
-            "closure_rate": _r(s.closure_rate) if s else None,
+            "on_time_rate": round_rate(s.on_time_rate) if s else None,
+            "closure_rate": round_rate(s.closure_rate) if s else None,
             "url": f"units/{uid}/",
         })
     for v in view.pledges:
@@ -66,8 +66,8 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
             "unit": r.unit, "id": r.id, "campaign": r.campaign, "state": r.state.value, "found": _d(x.found),
             "source": x.source, "inspection": x.inspection, "category": x.category, "deadline": _d(x.deadline),
             "responsible": x.responsible, "closed_on": _d(c.date) if c else None,
-            "verified_by": c.verified_by if r.verified else None,
-            "verified_on": _d(c.verified_on) if r.verified else None,
+            "verified_by": c.verified_by if c and r.verified else None,
+            "verified_on": _d(c.verified_on) if c and r.verified else None,
             "notice_until": _d(r.notice_until), "objections_count": len(r.objections),
             "objections_open": sum(1 for o in r.objections if r.resolution(o, view.as_of) is None),
             "days_overdue": r.days_overdue, "url": f"units/{r.unit}/rectifications/#{r.id}",
@@ -83,10 +83,6 @@ def rows(view: Derived) -> dict[str, list[dict[str, Any]]]:
 def _state(name: str):
 
     return PledgeState[name]
-
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
 
 
 def csv_bytes(table: str, table_rows: list[dict[str, Any]]) -> bytes:
@@ -117,9 +113,9 @@ def gongshi_json(view: Derived, table_rows: dict[str, list[dict[str, Any]]] | No
         return own
 
     units = [merged(row, ds.units[row["id"]].unit) for row in table_rows["units"]]
-    pledges = [merged(row, v.pledge) for row, v in zip(table_rows["pledges"], view.pledges)]
+    pledges = [merged(row, v.pledge) for row, v in zip(table_rows["pledges"], view.pledges, strict=True)]
     rects = []
-    for row, r in zip(table_rows["rectifications"], view.rectifications):
+    for row, r in zip(table_rows["rectifications"], view.rectifications, strict=True):
         # Only what is public as of the view: later updates, closures and objections stay out.
         rec = to_json(r.rect)
         rec.pop("closure", None)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from generator import __version__
 from generator.site.qr import site_base as base_url
+from generator.site.render import relative
 from generator.view.derive import Derived
 from generator.view.events import Event
 from generator.view.events import events as all_events
@@ -64,13 +65,8 @@ def atom(view: Derived, entries: Iterable[Event], path: str, title: str, home: s
     base = base_url(site.base_url)
     tag = tag_prefix(base)
 
-    # Relative links climb from the feed's folder to the site root, then go down to the page.
-    up = "../" * path.count("/")
-
     def href(target: str) -> str:
-        if base:
-            return base + target
-        return (up + target) or "./"
+        return base + target if base else relative(path, target)
 
     feed = ET.Element("feed", {"xmlns": ATOM, "{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
     _text(feed, "id", f"{tag}feed:{feed_key}")

@@ -10,6 +10,9 @@ from mkdocs.structure.files import File
 
 from generator.model import schema
 from generator.publish import export
+from generator.publish.datapackage import datapackage
+from generator.publish.feeds import feed_files
+from generator.publish.manifest import build_manifest
 from generator.site.facets import asset_files
 from generator.site.seo import robots_txt
 from generator.view.derive import Derived
@@ -51,32 +54,17 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     data = export.gongshi_json(view, table_rows)
     written["gongshi.json"] = content = _json(data).encode("utf-8")
     yield "data/gongshi.json", content
-    try:
-        from generator.publish.datapackage import datapackage
-    except ImportError:  # pragma: no cover - while the module is being written
-        datapackage = None
-    if datapackage is not None:
-        yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
-    try:
-        from generator.publish.manifest import build_manifest
-    except ImportError:  # pragma: no cover
-        build_manifest = None
-    if build_manifest is not None:
-        previous = None
-        if previous_manifest and Path(previous_manifest).is_file():
-            previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
-        yield "data/manifest.json", _json(build_manifest(data, previous))
+    yield "data/datapackage.json", _json(datapackage(view, table_rows, written)).encode("utf-8")
+    previous = None
+    if previous_manifest and Path(previous_manifest).is_file():
+        previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
+    yield "data/manifest.json", _json(build_manifest(data, previous))
     for kind in schema.KINDS:
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
-    try:
-        from generator.publish.feeds import feed_files
-    except ImportError:  # pragma: no cover
-        feed_files = None
-    if feed_files is not None:
-        yield from feed_files(view, events)
+    yield from feed_files(view, events)
     yield "robots.txt", robots_txt(view.dataset.site.base_url)
     yield from asset_files(view.dataset.site.unit_categories)  # table facets and sorting
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):
-            yield f"units/{uid}/{ev}", root / "data" / "units" / uid / ev
+            yield f"units/{uid}/{ev}", root / ds.data_dir / "units" / uid / ev

@@ -39,7 +39,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def notices_command(root: Path, out: str | Path, units: list[str] | None = None) -> int:
+def notices_command(root: Path, out: str | Path, units: list[str] | None = None, data: Path | None = None) -> int:
     """Build the site, print every (or each named) unit's notice to ``out/<unit>.pdf``; exit code."""
     root = Path(root)
     try:
@@ -67,7 +67,7 @@ def notices_command(root: Path, out: str | Path, units: list[str] | None = None)
         _say("正在生成网站……")
         log = io.StringIO()
         with contextlib.redirect_stderr(log):  # its "site written to <tmp>" would mislead
-            rc = build_site(root, out=str(site))
+            rc = build_site(root, out=str(site), data=data)
         if rc != 0:
             sys.stderr.write(log.getvalue())
             return rc

@@ -30,7 +30,7 @@ from generator.model.load import Source, load
 
 OFFICE_ENV = "GONGSHI_OFFICE_TEAM"
 OFFICE_DEFAULT = "@oversight-office"
-OFFICE_PATHS = ("/data/site.yaml", "/data/campaigns/", "/data/inspections/", "/data/evaluations/")
+OFFICE_PATHS = ("site.yaml", "campaigns/", "inspections/", "evaluations/")  # inside the data folder
 FORGE_PATHS = {Forge.GITHUB: ("/.github/",), Forge.FORGEJO: ("/.forgejo/",), Forge.GITLAB: ("/.gitlab/", "/.gitlab-ci.yml")}
 TARGET = facts(Forge.GITHUB).codeowners  # the default forge's; see target()
 
@@ -45,7 +45,7 @@ def office_owners(site: R.Site | None = None, use_env: bool = True) -> tuple[lis
     if env and env.strip():
         return env.split(), f"环境变量 {OFFICE_ENV}"
     if site is not None and site.office_team:
-        return site.office_team.split(), "data/site.yaml 的 office_team"
+        return site.office_team.split(), f"{site.loc.path} 的 office_team"
     return [OFFICE_DEFAULT], "默认值"
 
 
@@ -59,11 +59,12 @@ def _pattern(forge: Forge, path: str) -> str:
     return f"{rx}/.*" if body.endswith("/") else rx
 
 
-def render(root: Path, use_env: bool = True) -> tuple[str, list[str], str]:
-    """(the CODEOWNERS text, problems as ``path:line: message`` lines, the file's path)."""
+def render(root: Path, use_env: bool = True, data: str = "data") -> tuple[str, list[str], str]:
+    """(the CODEOWNERS text, problems as ``path:line: message`` lines, the file's path); ``data`` is
+    the data folder relative to ``root`` (the plugin's ``data_dir``)."""
     problems = Problems()
-    ds, _declared = load(Source(Path(root)), problems)
-    errors = [p.text() for p in problems.errors if p.path.endswith("/unit.yaml") or p.path == "data/site.yaml"]
+    ds, _declared = load(Source(Path(root), data), problems)
+    errors = [p.text() for p in problems.errors if p.path.endswith("/unit.yaml") or p.path == f"{data}/site.yaml"]
     site = ds.site if ds.site.loc is not R.NOWHERE else None
     forge = site.forge if site is not None else Forge.GITHUB
     office, source = office_owners(site, use_env)
@@ -72,15 +73,16 @@ def render(root: Path, use_env: bool = True) -> tuple[str, list[str], str]:
             errors.append(f"{source}：“{o}”不是有效的账号或团队（应写成 @用户名 或 @组织/团队）")
     owners = " ".join(office)
     lines = [
-        "# 由 gongshi codeowners 根据 data/units/*/unit.yaml 中的 maintainers 生成，请勿手工修改。",
+        f"# 由 gongshi codeowners 根据 {data}/units/*/unit.yaml 中的 maintainers 生成，请勿手工修改。",
         "# 更换某单位的维护人：修改该单位 unit.yaml 的 maintainers，运行 gongshi codeowners，连同本文件一起提交。",
-        f"# 督查考核办公室的账号来自 data/site.yaml 的 office_team（默认 {OFFICE_DEFAULT}；环境变量 {OFFICE_ENV} 优先）。",
+        f"# 督查考核办公室的账号来自 {data}/site.yaml 的 office_team（默认 {OFFICE_DEFAULT}；环境变量 {OFFICE_ENV} 优先）。",
         "",
         "# 网站设置、活动、督查、考核评比，以及持续集成配置和本文件：督查考核办公室",
     ]
     if forge is Forge.GITLAB:
         lines.append("[督查考核办公室]")
-    lines += [f"{_pattern(forge, path)} {owners}" for path in OFFICE_PATHS + FORGE_PATHS[forge]]
+    office_paths = tuple(f"/{data}/{p}" for p in OFFICE_PATHS) + FORGE_PATHS[forge]
+    lines += [f"{_pattern(forge, path)} {owners}" for path in office_paths]
     lines += ["", "# 各单位的文件夹：该单位 unit.yaml 中的 maintainers；没有填写的，由督查考核办公室负责"]
     if forge is Forge.GITLAB:
         lines.append("[各单位]")
@@ -97,13 +99,13 @@ def render(root: Path, use_env: bool = True) -> tuple[str, list[str], str]:
                     line = item_lines[i]
                 errors.append(f"{path}:{line}: {key}[{i}]：“{' '.join(m.split())}”不是有效的账号或团队："
                               "请写成 @用户名 或 @组织/团队，如 @shixian/fagaiwei")
-        lines.append(f"{_pattern(forge, f'/data/units/{uid}/')} {' '.join(dict.fromkeys(good)) or owners}")
+        lines.append(f"{_pattern(forge, f'/{data}/units/{uid}/')} {' '.join(dict.fromkeys(good)) or owners}")
     return "\n".join(lines) + "\n", errors, target(site)
 
 
-def codeowners_command(root: Path, check_only: bool = False) -> int:
+def codeowners_command(root: Path, check_only: bool = False, data: str = "data") -> int:
     root = Path(root)
-    text, errors, where = render(root)
+    text, errors, where = render(root, data=data)
     if errors:
         print("\n".join(errors))
         print(f"gongshi: 上面的错误改正之前，不能生成 {where}", file=sys.stderr)

@@ -59,8 +59,8 @@ class GitSource(Source):
     """``data/`` as it was at a git revision: ``git ls-tree`` lists it, one ``git cat-file --batch``
     process reads the files the loader asks for."""
 
-    def __init__(self, root: Path | str, rev: str):
-        super().__init__(Path(root))
+    def __init__(self, root: Path | str, rev: str, data_dir: str = "data"):
+        super().__init__(Path(root), data_dir)
         self.rev = rev
         if not self.root.is_dir() or _git(self.root, "rev-parse", "--git-dir").returncode != 0:
             raise IntegrityError(f"{self.root} 不是 git 仓库：--base 和 diff 要在 git 仓库中运行"
@@ -70,9 +70,9 @@ class GitSource(Source):
             raise IntegrityError(f"找不到 git 版本“{rev}”：请检查分支名或提交号是否写对；"
                                  "在 CI 中还要用 fetch-depth: 0 取回完整历史，并先 git fetch 基准分支")
         self.commit = res.stdout.decode().strip()
-        res = _git(self.root, "ls-tree", "-r", "-z", self.commit, "--", "data/")
+        res = _git(self.root, "ls-tree", "-r", "-z", self.commit, "--", f"{data_dir}/")
         if res.returncode != 0:
-            raise IntegrityError(f"无法读取版本“{rev}”中的 data/：{res.stderr.decode(errors='replace').strip()}")
+            raise IntegrityError(f"无法读取版本“{rev}”中的 {data_dir}/：{res.stderr.decode(errors='replace').strip()}")
         self._blobs: dict[str, str] = {}
         for item in res.stdout.split(b"\0"):
             if not item:
@@ -128,9 +128,9 @@ class GitSource(Source):
         self.close()
 
 
-def load_rev(root: Path | str, rev: str) -> tuple[R.Dataset, GitSource]:
+def load_rev(root: Path | str, rev: str, data_dir: str = "data") -> tuple[R.Dataset, GitSource]:
     """The dataset at ``rev``; problems in it are not this check's business and are dropped."""
-    with GitSource(root, rev) as src:
+    with GitSource(root, rev, data_dir) as src:
         ds, _declared = load(src, Problems())
     return ds, src
 
@@ -187,12 +187,12 @@ def snapshot_of_dataset(ds: R.Dataset, today: date, label: str) -> Snapshot:
                 snap.rectifications[(uid, r.id)] = Old(own(r), r.loc.path, r.loc.line, r.loc.key, r.found <= today)
     for i in ds.inspections:
         snap.inspections.setdefault(i.id, Old(own(i), i.loc.path, i.loc.line, i.loc.key, i.date <= today))
-    for cid, e in ds.evaluations.items():
-        snap.evaluations[cid] = Old(own(e), e.loc.path, e.loc.line, e.loc.key, e.published <= today)
+    for cid, ev in ds.evaluations.items():
+        snap.evaluations[cid] = Old(own(ev), ev.loc.path, ev.loc.line, ev.loc.key, ev.published <= today)
     return snap
 
 
-def snapshot_of_export(data: dict, label: str) -> Snapshot:
+def snapshot_of_export(data: dict, label: str, data_dir: str = "data") -> Snapshot:
     try:
         as_of = date.fromisoformat(str(data.get("as_of")))
     except ValueError:
@@ -202,19 +202,19 @@ def snapshot_of_export(data: dict, label: str) -> Snapshot:
         kind, _, ident = key.partition(":")
         parts = ident.split("/")
         if kind == "unit":
-            snap.units[ident] = Old(rec, f"data/units/{ident}/unit.yaml", 0, "", True, unknown)
+            snap.units[ident] = Old(rec, f"{data_dir}/units/{ident}/unit.yaml", 0, "", True, unknown)
         elif kind == "pledge" and len(parts) == 2:
-            snap.pledges[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/pledges.yaml", 0, "", True, unknown)
+            snap.pledges[(parts[0], parts[1])] = Old(rec, f"{data_dir}/units/{parts[0]}/pledges.yaml", 0, "", True, unknown)
         elif kind == "ledger" and len(parts) == 4:
             snap.ledger.setdefault((parts[0], parts[1], parts[2]), []).append(
-                Old(rec, f"data/units/{parts[0]}/ledger.yaml", 0, "", True, unknown))
+                Old(rec, f"{data_dir}/units/{parts[0]}/ledger.yaml", 0, "", True, unknown))
         elif kind == "rectification" and len(parts) == 2:
-            snap.rectifications[(parts[0], parts[1])] = Old(rec, f"data/units/{parts[0]}/rectifications.yaml", 0, "",
+            snap.rectifications[(parts[0], parts[1])] = Old(rec, f"{data_dir}/units/{parts[0]}/rectifications.yaml", 0, "",
                                                             True, unknown)
         elif kind == "inspection":
-            snap.inspections[ident] = Old(rec, "data/inspections/", 0, "", True, unknown)
+            snap.inspections[ident] = Old(rec, f"{data_dir}/inspections/", 0, "", True, unknown)
         elif kind == "evaluation":
-            snap.evaluations[ident] = Old(rec, f"data/evaluations/{ident}.yaml", 0, "", True, unknown)
+            snap.evaluations[ident] = Old(rec, f"{data_dir}/evaluations/{ident}.yaml", 0, "", True, unknown)
     return snap
 
 
@@ -311,14 +311,14 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
     # Pledges -------------------------------------------------------------------------------
     new_pledges: dict[tuple[str, str], R.Pledge] = {}
     for uid, f in ds.units.items():
-        for p in f.pledges:
-            new_pledges.setdefault((uid, p.id), p)
+        for pledge in f.pledges:
+            new_pledges.setdefault((uid, pledge.id), pledge)
     for (uid, pid), o in old.pledges.items():
         if not o.public or uid in gone_units:
             continue
         p = new_pledges.get((uid, pid))
         if p is None:
-            path = f"data/units/{uid}/pledges.yaml"
+            path = f"{ds.data_dir}/units/{uid}/pledges.yaml"
             ids = declared_pledges.get(uid, set())
             if ids is None or pid in ids or broken(path):
                 continue  # written, or in a file that could not be read: its own error says why
@@ -340,7 +340,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         news = new_groups.get((uid, pid, day), [])
         new_own = [own(e) for e in news]
         pairs, lost, spare = match_in_order([o.own for o in olds], new_own)
-        path = f"data/units/{uid}/ledger.yaml"
+        path = f"{ds.data_dir}/units/{uid}/ledger.yaml"
         for i in lost:
             o = olds[i]
             what = f"承诺 {pid} 在 {day} 的台账" + (f"（当天第 {i + 1} 条）" if len(olds) > 1 else "")
@@ -360,14 +360,14 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
     # Rectifications ------------------------------------------------------------------------
     new_rects: dict[tuple[str, str], R.Rectification] = {}
     for uid, f in ds.units.items():
-        for r in f.rectifications:
-            new_rects.setdefault((uid, r.id), r)
+        for rect in f.rectifications:
+            new_rects.setdefault((uid, rect.id), rect)
     for (uid, rid), o in old.rectifications.items():
         if not o.public or uid in gone_units:
             continue
         r = new_rects.get((uid, rid))
         if r is None:
-            path = f"data/units/{uid}/rectifications.yaml"
+            path = f"{ds.data_dir}/units/{uid}/rectifications.yaml"
             ids = declared_rects.get(uid, set())
             if ids is None or rid in ids or broken(path):
                 continue
@@ -377,35 +377,35 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         _rect_rules(out, old, o, r, today)
 
     # Inspections and evaluations -----------------------------------------------------------
-    new_insp = {}
-    for i in ds.inspections:
-        new_insp.setdefault(i.id, i)
+    new_insp: dict[str, R.Inspection] = {}
+    for ins in ds.inspections:
+        new_insp.setdefault(ins.id, ins)
     for iid, o in old.inspections.items():
         if not o.public:
             continue
-        i = new_insp.get(iid)
-        if i is None:
-            if iid in declared_insp or not insp_complete or any(p.startswith("data/inspections/") for p in bad_files):
+        found = new_insp.get(iid)
+        if found is None:
+            if iid in declared_insp or not insp_complete or any(p.startswith(f"{ds.data_dir}/inspections/") for p in bad_files):
                 continue
             out.error(o.path, 0, "", f"已公开的督查“{iid}”（{o.own.get('date')}，{short(o.own.get('by'))}）被删除了："
                                      "督查记录公开后不能删除，请恢复它；如有错误，在 summary 中补充说明")
             continue
-        if o.own.get("date") != own(i).get("date"):
-            out.error(*i.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {i.date.isoformat()}："
+        if o.own.get("date") != own(found).get("date"):
+            out.error(*found.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {found.date.isoformat()}："
                                          f"公开后的日期不能改动，请恢复为 {o.own.get('date')}")
     for cid, o in old.evaluations.items():
         if not o.public:
             continue
-        e = ds.evaluations.get(cid)
-        if e is None:
-            if broken(f"data/evaluations/{cid}.yaml"):
+        ev = ds.evaluations.get(cid)
+        if ev is None:
+            if broken(f"{ds.data_dir}/evaluations/{cid}.yaml"):
                 continue
             out.error(o.path, 0, "", f"已公布的考核评比结果（活动 {cid}，{o.own.get('published')} 公布）被删除了："
                                      "考核结果公布后不能删除，请恢复它")
             continue
-        if o.own.get("published") != e.published.isoformat():
-            out.error(*e.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
-                                              f"{e.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
+        if o.own.get("published") != ev.published.isoformat():
+            out.error(*ev.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
+                                               f"{ev.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
     return out.sorted()
 
 
@@ -533,7 +533,7 @@ def rev_label(rev: str, src: GitSource) -> str:
 
 def check_against_rev(root: Path | str, rev: str, checked) -> list[Problem]:
     """Integrity of the checked data against ``data/`` at git revision ``rev`` (``check --base``)."""
-    old_ds, src = load_rev(root, rev)
+    old_ds, src = load_rev(root, rev, checked.dataset.data_dir)
     snap = snapshot_of_dataset(old_ds, checked.today, rev_label(rev, src))
     return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
 
@@ -554,6 +554,6 @@ def read_export(path: Path | str) -> dict:
 def check_against_export(path: Path | str, checked) -> list[Problem]:
     """Integrity of the checked data against a published gongshi.json (``check --base-export``)."""
     data = read_export(path)
-    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）")
+    snap = snapshot_of_export(data, f"已发布的 gongshi.json（{data.get('as_of')}）", checked.dataset.data_dir)
     return compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
 

@@ -180,6 +180,10 @@ def _ledger(u: Unit, old: Snapshot, new: Snapshot) -> None:
     u.counts["ledger"] = len(rows)
 
 
+def _objection_core(x: dict) -> tuple:
+    return x.get("date"), x.get("summary")
+
+
 def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
     keys = sorted({k for k in [*old.rectifications, *new.rectifications] if k[0] == u.uid}, key=lambda k: k[1])
     for key in keys:
@@ -210,7 +214,8 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
         nc = n.get("closure") or {}
         if nc and not oc:
             ev = len(nc.get("evidence", []))
-            items.append(f"📝 **申请销号** {nc.get('date')}：{md(nc.get('summary'), 160)}" + (f"（佐证 {ev} 份）" if ev else "（没有佐证）"))
+            items.append(f"📝 **申请销号** {nc.get('date')}："
+                         f"{md(nc.get('summary'), 160)}" + (f"（佐证 {ev} 份）" if ev else "（没有佐证）"))
         elif oc and nc and oc != nc and not oc.get("verified_on"):
             changed = [k for k in ("date", "summary", "evidence") if oc.get(k) != nc.get(k)]
             if changed:
@@ -219,8 +224,7 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             items.append(f"✅ **验收销号** {nc.get('verified_on')}，验收：{md(nc.get('verified_by'))}")
         olds = o.own.get("objections", []) if o else []
         news = n.get("objections", [])
-        core = lambda x: (x.get("date"), x.get("summary"))  # noqa: E731
-        pairs, _lost, spare = match_in_order(olds, news, lambda a, b: core(a) == core(b))
+        pairs, _lost, spare = match_in_order(olds, news, lambda a, b: _objection_core(a) == _objection_core(b))
         for k in spare:
             x = news[k]
             items.append(f"🗣️ **群众异议** {x.get('date')}：{md(x.get('summary'), 160)}")
@@ -303,15 +307,15 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
             eval_lines.append(f"- 活动 `{md(cid)}` 的考核评比结果修改了 {md('、'.join(_own_changes(a.own, b.own)))}")
     other = []
     for cid in sorted(set(old_ds.campaigns) | set(new_ds.campaigns)):
-        a, b = old_ds.campaigns.get(cid), new_ds.campaigns.get(cid)
-        if a is None and b is not None:
-            other.append(f"- 🆕 新活动 `{md(cid)}`：{md(b.title)}")
-        elif b is None and a is not None:
+        ca, cb = old_ds.campaigns.get(cid), new_ds.campaigns.get(cid)
+        if ca is None and cb is not None:
+            other.append(f"- 🆕 新活动 `{md(cid)}`：{md(cb.title)}")
+        elif cb is None and ca is not None:
             other.append(f"- 活动 `{md(cid)}` 被删除")
-        elif a is not None and b is not None:
-            ch = _own_changes(own(a), own(b))
+        elif ca is not None and cb is not None:
+            ch = _own_changes(own(ca), own(cb))
             if ch:
-                other.append(f"- 活动 `{md(cid)}`（{md(b.title)}）修改了 {md('、'.join(ch))}")
+                other.append(f"- 活动 `{md(cid)}`（{md(cb.title)}）修改了 {md('、'.join(ch))}")
     site_changes = _own_changes(own(old_ds.site), own(new_ds.site))
     if site_changes:
         other.append(f"- 网站设置 `data/site.yaml` 修改了 {md('、'.join(site_changes))}")
@@ -351,14 +355,14 @@ def render(old: Snapshot, new: Snapshot, old_ds: R.Dataset, new_ds: R.Dataset, v
 
 
 def review_markdown(root: Path, base: str, head: str | None, as_of: date | None = None,
-                    today: date | None = None) -> str:
+                    today: date | None = None, data_dir: str = "data") -> str:
     """The reviewers' Markdown for the change from ``base`` to ``head`` (None: the working tree)."""
-    old_ds, base_src = load_rev(root, base)
+    old_ds, base_src = load_rev(root, base, data_dir)
     if head is None:
-        src: Source = Source(root)
+        src: Source = Source(root, data_dir)
         head_label = "工作区"
     else:
-        src = GitSource(root, head)
+        src = GitSource(root, head, data_dir)
         head_label = rev_label(md(head), src)
     try:
         res = check(root, as_of, today, source=src)
@@ -373,12 +377,12 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label) + "\n"
 
 
-def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None) -> int:
+def diff_command(root: Path | str, base: str, head: str | None, as_of: date | None, data_dir: str = "data") -> int:
     """``gongshi diff BASE [HEAD]``: Markdown for reviewers on standard output."""
     import sys
 
     try:
-        text = review_markdown(Path(root), base, head, as_of)
+        text = review_markdown(Path(root), base, head, as_of, data_dir=data_dir)
     except IntegrityError as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return 2

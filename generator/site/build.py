@@ -21,13 +21,14 @@ from generator.site import staging
 
 
 @contextmanager
-def _env(as_of: date | None, strict: bool):
-    """The plugin reads the as-of date and strictness from the environment; restore it afterwards."""
-    saved = {k: os.environ.get(k) for k in ("GONGSHI_AS_OF", "GONGSHI_STRICT")}
+def _env(as_of: date | None, data: Path | None):
+    """The plugin reads the command's as-of date and data folder from the environment, as MkDocs
+    gives a plugin no other way in; restore it afterwards."""
+    saved = {k: os.environ.get(k) for k in ("GONGSHI_AS_OF", "GONGSHI_DATA")}
     if as_of is not None:
         os.environ["GONGSHI_AS_OF"] = as_of.isoformat()
-    if strict:
-        os.environ["GONGSHI_STRICT"] = "1"
+    if data is not None:
+        os.environ["GONGSHI_DATA"] = str(data)
     try:
         yield
     finally:
@@ -38,14 +39,16 @@ def _env(as_of: date | None, strict: bool):
                 os.environ[k] = v
 
 
-def build_site(root: Path, as_of: date | None = None, strict: bool = False, out: str | None = None) -> int:
+def build_site(root: Path, as_of: date | None = None, strict: bool = False, out: str | None = None,
+               data: Path | None = None) -> int:
+    """``gongshi build``: ``strict`` is MkDocs' strictness; ``data`` overrides the plugin's data_dir."""
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         print(f"gongshi: 找不到 {config_file}：请在项目根目录运行，或用 --root 指定", file=sys.stderr)
         return 2
     # --strict is MkDocs' strictness (broken links, nav problems). Data warnings such as 久未更新
     # are public facts about a unit, not faults of the build: they never stop the site.
-    with _env(as_of, False):
+    with _env(as_of, data):
         return _build(config_file, root, strict, out)
 
 
@@ -83,10 +86,10 @@ def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
     return 0
 
 
-def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000") -> int:
+def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000", data: Path | None = None) -> int:
     from mkdocs.commands.serve import serve as mk_serve
 
-    with _env(as_of, False):
+    with _env(as_of, data):
         try:
             mk_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
         except (PluginError, Abort, ConfigurationError) as exc:

@@ -7,14 +7,13 @@ be overridden one by one from ``theme_overrides/gongshi/``.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from mkdocs.utils import get_relative_url
 
 from generator.model import records as R
 from generator.model import text
@@ -22,6 +21,7 @@ from generator.model.forge import report_query
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
 from generator.site import charts, facets, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
+from generator.view.events import Event
 from generator.view.events import events as all_events
 
 KIND_ZH = {DutyKind.PLEDGES: "公开承诺", DutyKind.LEDGER: "工作台账", DutyKind.REPORT: "总结报告", DutyKind.PROBLEMS: "问题清单"}
@@ -51,10 +51,6 @@ def _max_date(*dates) -> date | None:
     return max(ds) if ds else None
 
 
-def unit_label(u: R.Unit) -> str:
-    return u.name
-
-
 class Site:
     """The derived views the pages need, computed once per build."""
 
@@ -69,16 +65,23 @@ class Site:
         return self._frozen[d]
 
 
-def plan(view: Derived) -> list[Page]:
-    """All generated pages, in a stable order."""
-    site = Site(view)
-    ds = view.dataset
-    stream = all_events(view)
+def data_page(sizes: dict[str, int] | None = None) -> Page:
+    """The open-data page; ``sizes``: the byte size of each file it lists (site path → bytes), once
+    the files are made (the plugin plans it again then)."""
     from generator.view.tables import CSV_TABLES, TABLES
 
-    data_files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
+    files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
         ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
         ("data/manifest.json", DATA_FILES["manifest"]), ("feed.xml", DATA_FILES["feed"])]
+    return Page("data/index.md", "data/", "开放数据", "data.html",
+                {"files": files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": sizes or {}}, kind="data")
+
+
+def plan(view: Derived, events: list[Event] | None = None) -> list[Page]:
+    """All generated pages, in a stable order. ``events``: the view's event stream if the caller has it."""
+    site = Site(view)
+    ds = view.dataset
+    stream = all_events(view) if events is None else events
     pages: list[Page] = [
         Page("index.md", "", ds.site.title, "home.html", {"events": stream}, kind="home",
              description=f"{ds.site.title}：承诺、台账、问题整改与督查考核的公开记录"),
@@ -87,8 +90,7 @@ def plan(view: Derived) -> list[Page]:
         Page("inspections/index.md", "inspections/", "督查", "inspections.html", kind="inspections"),
         Page("evaluations/index.md", "evaluations/", "考核评比", "evaluations.html", kind="evaluations"),
         Page("updates/index.md", "updates/", "动态", "updates.html", {"events": stream}, kind="updates"),
-        Page("data/index.md", "data/", "开放数据", "data.html",
-             {"files": data_files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": {}}, kind="data"),
+        data_page(),
         Page("search/index.md", "search/", "搜索", "search.html", kind="search",
              description=f"在{ds.site.title}搜索承诺、单位、问题整改和活动"),
     ]
@@ -105,9 +107,9 @@ def plan(view: Derived) -> list[Page]:
                               edit=(ph.loc.path, ph.loc.line), kind="phase",
                               description=f"{c.title}{ph.name}阶段各单位责任完成情况（截至 {frozen_on}）"))
     for cid, ev in view.evaluations.items():
-        c = ds.campaigns.get(cid)
+        campaign = ds.campaigns.get(cid)
         pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/",
-                          f"{c.title if c else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": c},
+                          f"{campaign.title if campaign else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": campaign},
                           edit=(ev.evaluation.loc.path, 1), updated=ev.evaluation.published, kind="evaluation"))
     # /evaluations/<campaign>/ is a stable URL (contract §5): before its evaluation is published
     # it answers that it is not yet, with the planned date when the evaluation file gives one.
@@ -129,7 +131,7 @@ def plan(view: Derived) -> list[Page]:
                           description=f"{u.name}的公开承诺、工作台账和问题整改"))
         pages.append(Page(f"units/{uid}/rectifications/index.md", f"units/{uid}/rectifications/",
                           f"{u.name} · 问题整改", "rectifications.html", {"unit": folder},
-                          edit=(f"data/units/{uid}/rectifications.yaml", 1),
+                          edit=(f"{ds.data_dir}/units/{uid}/rectifications.yaml", 1),
                           updated=_max_date(*(_rect_updated(r) for r in rv)), kind="rectifications"))
         pages.append(Page(f"units/{uid}/notice/index.md", f"units/{uid}/notice/", f"{u.name} · 公示单",
                           "notice.html", {"unit": folder}, edit=(u.loc.path, 1), updated=updated, kind="notice"))
@@ -153,28 +155,24 @@ def _rect_updated(r: RectView) -> date:
 
 
 def relative(from_url: str, to_url: str) -> str:
-    """A link from one page URL to another (both relative to the site root), for any base path."""
-    if "#" in to_url:
-        to_url, frag = to_url.split("#", 1)
-        frag = "#" + frag
-    else:
-        frag = ""
-    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
-    rel = posixpath.relpath("/" + to_url, "/" + base) if to_url != base else "."
-    if (to_url == "" or to_url.endswith("/")) and not rel.endswith("/"):
-        rel += "/"
-    if rel == "./":
-        rel = "./"
-    return rel + frag
+    """A link from one page URL to another (both relative to the site root), for any base path:
+    MkDocs' own rule (the plugin uses it too), with the site root written "./" and a fragment kept."""
+    to_url, _, frag = to_url.partition("#")
+    rel = get_relative_url(to_url or "./", from_url or ".")
+    return rel + "#" + frag if frag else rel
 
 
 class Renderer:
     def __init__(self, view: Derived, overrides: Path | None = None, edit_base: str | None = None):
         self.view = view
+        # A county's override of a template (or of one partial) wins over the packaged one; the
+        # packaged one stays reachable as "gongshi:<name>", so an override can extend it
+        # ({% extends "gongshi:pledge.html" %}) or wrap a packaged macro instead of copying it.
+        packaged = jinja2.PackageLoader("generator.site", "templates")
         loaders: list[jinja2.BaseLoader] = []
         if overrides is not None and overrides.is_dir():
             loaders.append(jinja2.FileSystemLoader(str(overrides)))
-        loaders.append(jinja2.PackageLoader("generator.site", "templates"))
+        loaders += [packaged, jinja2.PrefixLoader({"gongshi": packaged}, delimiter=":")]
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
@@ -190,7 +188,7 @@ class Renderer:
         self.env.globals.update(
             PledgeState=PledgeState, RectState=RectState, DutyState=DutyState, DutyKind=DutyKind,
             KIND_ZH=KIND_ZH, OPEN_PLEDGE=OPEN_PLEDGE, DONE_PLEDGE=DONE_PLEDGE,
-            state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)),
+            state_bar=lambda *a: jinja2.utils.markupsafe.Markup(charts.state_bar(*a)), state_class=charts.state_class,
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,
             qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
@@ -227,6 +225,3 @@ def _pct(x: float | None) -> str:
 
 def _zh_date(d: date | None) -> str:
     return "" if d is None else f"{d.year}年{d.month}月{d.day}日"
-
-
-EditUrl = Callable[[str, int], str]

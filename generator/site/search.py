@@ -149,8 +149,9 @@ class Indexer:
             raise SearchIndexError("找不到 Pagefind 程序（pip 包 pagefind[extended]），无法生成搜索索引。")
         cmd = [str(exe), "--site", str(self._src), "--output-path", str(self._tmp / BUNDLE_DIR),
                "--force-language", self.language]
-        self._log = open(self._tmp / "pagefind.log", "w+b")
-        self._proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        # Pagefind writes to its own copy of the descriptor; ours can close at once.
+        with open(self._tmp / "pagefind.log", "wb") as log:
+            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def finish(self, site_dir: Path) -> int:
         """Wait for Pagefind, put its bundle at ``site_dir/pagefind``; the number of pages indexed."""
@@ -160,8 +161,7 @@ class Indexer:
         try:
             rc = self._proc.wait()
             if rc != 0:
-                self._log.seek(0)
-                tail = self._log.read().decode("utf-8", "replace")[-2000:]
+                tail = (self._tmp / "pagefind.log").read_bytes().decode("utf-8", "replace")[-2000:]
                 raise SearchIndexError(f"Pagefind 没有建成搜索索引（退出码 {rc}）：\n{tail}")
             bundle = self._tmp / BUNDLE_DIR
             for name in UNUSED:
@@ -181,7 +181,4 @@ class Indexer:
         self.cleanup()
 
     def cleanup(self) -> None:
-        log = getattr(self, "_log", None)
-        if log is not None:
-            log.close()
         shutil.rmtree(self._tmp, ignore_errors=True)

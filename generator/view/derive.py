@@ -18,7 +18,6 @@ from generator.model.schema import TARGET_RE
 
 OPEN_PLEDGE = (PledgeState.OVERDUE, PledgeState.NOT_STARTED, PledgeState.IN_PROGRESS)
 DONE_PLEDGE = (PledgeState.DONE, PledgeState.DONE_LATE)
-CLOSED_RECT = (RectState.CLOSED, RectState.CLOSED_LATE)
 
 
 @dataclass(frozen=True)
@@ -174,14 +173,15 @@ class Stats:
             "pledges_stale": self.stale,
             "rectifications": {s.value: self.rects[s] for s in RectState},
             "duties": {s.value: self.duties[s] for s in DutyState},
-            "on_time_rate": _round(self.on_time_rate),
-            "closure_rate": _round(self.closure_rate),
+            "on_time_rate": round_rate(self.on_time_rate),
+            "closure_rate": round_rate(self.closure_rate),
             "overdue_days": self.overdue_days,
             "max_overdue_days": self.max_overdue_days,
         }
 
 
-def _round(x: float | None) -> float | None:
+def round_rate(x: float | None) -> float | None:
+    """A rate as published (open data, figures): four decimals."""
     return None if x is None else round(x, 4)
 
 
@@ -200,7 +200,6 @@ class Derived:
     stats: Stats  # the whole site
     unit_stats: dict[str, Stats]
     campaign_stats: dict[str, Stats]
-    unit_campaign_stats: dict[tuple[str, str], Stats]
     by_unit: dict[str, list[PledgeView]] = field(default_factory=dict)
     rects_by_unit: dict[str, list[RectView]] = field(default_factory=dict)
     duties_by_unit: dict[str, list[DutyView]] = field(default_factory=dict)
@@ -286,13 +285,14 @@ def pledge_view(p: R.Pledge, entries: list[R.LedgerEntry], as_of: date, stale_af
 
 def rect_view(r: R.Rectification, as_of: date, notice_days: int) -> RectView:
     c = r.closure if r.closure is not None and r.closure.date <= as_of else None
-    verified = c is not None and c.verified_on is not None and c.verified_on <= as_of
+    verified_on = c.verified_on if c is not None and c.verified_on is not None and c.verified_on <= as_of else None
+    verified = verified_on is not None
     objections = tuple(o for o in r.objections if o.date <= as_of)
     notice_until = None
     if any(o.resolution is None or o.resolution.date > as_of for o in objections):
         state = RectState.OBJECTED
-    elif verified:
-        end = c.verified_on + timedelta(days=notice_days)
+    elif c is not None and verified_on is not None:
+        end = verified_on + timedelta(days=notice_days)
         if as_of > end:
             state = RectState.CLOSED_LATE if c.date > r.deadline else RectState.CLOSED
         else:
@@ -371,7 +371,7 @@ def rank(e: R.Evaluation) -> tuple[Ranked, ...]:
         grade = next((g.name for g in e.grades if total >= g.min), None)
         rows.append((total, s, grade))
     rows.sort(key=lambda t: -t[0])
-    out = []
+    out: list[Ranked] = []
     for i, (total, s, grade) in enumerate(rows):
         rank_ = out[-1].rank if out and out[-1].total == total else i + 1
         out.append(Ranked(s, total, rank_, grade))
@@ -428,8 +428,8 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
                     duties.append(DutyView(uid, cid, ph.id, d.kind, d.due, _met_state(met_on, d.due, as_of), met_on))
 
     duties_by_unit: dict[str, list[DutyView]] = defaultdict(list)
-    for d in duties:
-        duties_by_unit[d.unit].append(d)
+    for dv in duties:
+        duties_by_unit[dv.unit].append(dv)
 
     indicators = {
         cid: [indicator_view(i, i.target, ((m.date, m.value) for m in i.measurements), as_of) for i in c.indicators]
@@ -440,10 +440,9 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
     total = Stats()
     unit_stats: dict[str, Stats] = {uid: Stats() for uid in ds.units}
     campaign_stats: dict[str, Stats] = {cid: Stats() for cid in ds.campaigns}
-    uc_stats: dict[tuple[str, str], Stats] = defaultdict(Stats)
 
     def buckets(uid: str, cid: str) -> list[Stats]:
-        out = [total, unit_stats.setdefault(uid, Stats()), uc_stats[(uid, cid)]]
+        out = [total, unit_stats.setdefault(uid, Stats())]
         if cid in campaign_stats:
             out.append(campaign_stats[cid])
         return out
@@ -457,9 +456,9 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
         for s in buckets(r.unit, r.campaign):
             s.rects[r.state] += 1
             s.add_overdue(r.days_overdue)
-    for d in duties:
-        for s in buckets(d.unit, d.campaign):
-            s.duties[d.state] += 1
+    for dv in duties:
+        for s in buckets(dv.unit, dv.campaign):
+            s.duties[dv.state] += 1
 
     return Derived(
         dataset=ds,
@@ -475,7 +474,6 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
         stats=total,
         unit_stats=unit_stats,
         campaign_stats=campaign_stats,
-        unit_campaign_stats=dict(uc_stats),
         by_unit=by_unit,
         rects_by_unit=rects_by_unit,
         duties_by_unit=dict(duties_by_unit),

@@ -70,8 +70,8 @@ def events(view: Derived) -> list[Event]:
         out.append(Event(ins.date, "inspection", "督查", None, f"{ins.method}：{ins.by}", _short(ins.summary or ""),
                          f"inspections/#{ins.id}", f"inspection:{ins.id}"))
     for cid, ev in view.evaluations.items():
-        c = ds.campaigns.get(cid)
-        out.append(Event(ev.evaluation.published, "evaluation", "考核结果", None, f"{c.title if c else cid}考核评比结果公布",
+        campaign = ds.campaigns.get(cid)
+        out.append(Event(ev.evaluation.published, "evaluation", "考核结果", None, f"{campaign.title if campaign else cid}考核评比结果公布",
                          "", f"evaluations/{cid}/", f"evaluation:{cid}"))
     out.sort(key=lambda e: (e.date, e.id), reverse=True)
     return out

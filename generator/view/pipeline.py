@@ -59,10 +59,11 @@ def parse_as_of(text: str | None) -> date | None:
 
 
 def check(root: Path | str, as_of: date | None = None, today: date | None = None,
-          source: Source | None = None) -> Checked:
-    """Read, validate and derive a project; ``today`` defaults to the real today of the site."""
+          source: Source | None = None, data_dir: str = "data") -> Checked:
+    """Read, validate and derive a project whose data folder is ``data_dir`` (relative to ``root``);
+    ``today`` defaults to the real today of the site."""
     problems = Problems()
-    ds, declared = load(source or Source(Path(root)), problems)
+    ds, declared = load(source or Source(Path(root), data_dir), problems)
     if today is None:
         today = today_in(ds.site.timezone)
     validate(ds, declared, today, problems)
@@ -100,7 +101,8 @@ def _broken_ledgers(errors: list[Problem], ds: R.Dataset, declared: Declared) ->
             out[uid] = _ALL
             continue
         if uid not in items:
-            by_seq = dict(enumerate(raw)) if raw else {e.seq: (e.loc.line, e.pledge) for e in ds.units[uid].ledger}
+            by_seq: dict[int, tuple[int, str | None]] = (
+                dict(enumerate(raw)) if raw else {e.seq: (e.loc.line, e.pledge) for e in ds.units[uid].ledger})
             items[uid] = (by_seq, sorted(line for line, _ in by_seq.values()))
         by_seq, lines = items[uid]
         m = _ENTRY_KEY.match(p.key)
@@ -120,4 +122,4 @@ def _held_back(quiet: dict[str, set[str] | None], pledge: R.Pledge) -> bool:
     if pledge.unit not in quiet:
         return False
     held = quiet[pledge.unit]
-    return held is _ALL or pledge.id in held  # type: ignore[operator]
+    return held is _ALL or pledge.id in held

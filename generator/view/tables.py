@@ -50,8 +50,8 @@ TABLES: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         Column("rectifications", "integer", "问题数", "已公开的问题（问题清单）数", minimum=0),
         Column("rectifications_open", "integer", "未销号问题数", "尚未最终销号（含销号公示中、有异议）的问题数", minimum=0),
         Column("duties_missed", "integer", "未完成的阶段责任数", "到期仍未完成的阶段责任数（见 duties.csv）", minimum=0),
-        Column("on_time_rate", "number", "按时完成率",
-               "按时完成的承诺占“已完成、逾期完成、逾期”承诺之和的比例，0 到 1；空 = 还没有可计算的承诺",
+        Column("on_time_rate", "number", "按时完成率", "按时完成的承诺占“已完成、逾期完成、逾期”承诺之和的比例，0 到 1；空 = "
+                                                  "还没有可计算的承诺",
                minimum=0, maximum=1),
         Column("closure_rate", "number", "销号率", "已最终销号的问题占全部已公开问题的比例，0 到 1；空 = 没有问题",
                minimum=0, maximum=1),

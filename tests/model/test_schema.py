@@ -431,3 +431,23 @@ def test_key_paths_cover_nested_keys():
 def test_list_items_started_with_a_full_width_dash(project, dash, name):
     write(project, PLEDGES, replace(PLEDGES_FGW, "    - 梳理事项清单", f"    {dash} 梳理事项清单"))
     find(errors_of(project), PLEDGES, 6, "pledges[0].measures", f"列表项以{name}开头", "以半角（英文）减号加一个空格“- ”开头")
+
+
+def test_schema_carries_the_duty_rule():
+    """A ledger duty needs every_days and no due; every other kind needs due and no every_days: the
+    JSON Schema an editor sees says so, as the checker does."""
+    v = Draft202012Validator(schema.json_schema("campaign"))
+    rel = f"data/campaigns/{CAMPAIGN}.yaml"
+    campaign = _instance(rel, FILES[rel])
+    duties = [d for ph in campaign["phases"] for d in ph.get("duties", [])]
+    assert {d["kind"] for d in duties} >= {"ledger", "pledges"} and v.is_valid(campaign)
+    for d in duties:
+        key = "every_days" if d["kind"] == "ledger" else "due"
+        other = "due" if key == "every_days" else "every_days"
+        saved = d.pop(key)
+        assert not v.is_valid(campaign), f"{d['kind']} without {key}"
+        d[key] = saved
+        d[other] = 30 if other == "every_days" else "2025-06-30"
+        assert not v.is_valid(campaign), f"{d['kind']} with {other}"
+        del d[other]
+    assert v.is_valid(campaign)

@@ -30,7 +30,7 @@ LEDGER = "data/units/fgw/ledger.yaml"
 
 
 def test_parse_keeps_text_and_lines():
-    root = Y.load_text("a: 1\nb:\n  - no\n  - 'x'\nc: 0375123\n")
+    root = Y.parse("a: 1\nb:\n  - no\n  - 'x'\nc: 0375123\n")
     assert isinstance(root, Y.Map)
     assert list(root.entries) == ["a", "b", "c"]
     line_b, seq = root.entries["b"]
@@ -43,7 +43,7 @@ def test_parse_keeps_text_and_lines():
 
 @pytest.mark.parametrize("text", ["", "\n", "# 只有注释\n", "---\n"])
 def test_empty_document_is_none(text):
-    assert Y.load_text(text) is None
+    assert Y.parse(text) is None
 
 
 def test_plain_kind_reads_like_yaml_1_1():
@@ -201,7 +201,7 @@ def test_deep_nesting_is_an_error_not_a_crash(project, style):
 
 def test_deep_nesting_in_the_reader_itself():
     with pytest.raises(Y.YamlFileError) as exc:
-        Y.load_text("a:\n" + "".join("  " * i + "- \n" for i in range(1, 60)))
+        Y.parse("a:\n" + "".join("  " * i + "- \n" for i in range(1, 60)))
     assert "嵌套层级过深" in exc.value.message and exc.value.line > 1
 
 

@@ -164,7 +164,7 @@ def test_datapackage_describes_every_file(bench):
         assert res["encoding"] == "utf-8-sig" and res["format"] == "csv" and res["mediatype"] == "text/csv"
         fields = res["schema"]["fields"]
         assert [f["name"] for f in fields] == tables.COLUMNS[res["name"]]
-        for f, c in zip(fields, tables.columns(res["name"])):
+        for f, c in zip(fields, tables.columns(res["name"]), strict=True):
             assert f["type"] == c.type and f["description"] == c.description
         assert res["schema"].get("foreignKeys", []) == FOREIGN_KEYS.get(res["name"], [])
     keys = {r["name"]: r["schema"].get("primaryKey") for r in pkg["resources"] if r["name"] != "gongshi"}

@@ -120,14 +120,14 @@ def check_atom(path: Path) -> ET.Element:
         text(feed, tag)
     assert feed.find(f"{A}author/{A}name") is not None, "a feed needs an author (its entries have none)"
     stamp(text(feed, "updated"))
-    self_links = [l for l in feed.findall(f"{A}link") if l.get("rel") == "self"]
+    self_links = [link for link in feed.findall(f"{A}link") if link.get("rel") == "self"]
     assert len(self_links) == 1
     ids = []
     for e in entries(feed):
         for tag in ("id", "title", "updated", "summary"):
             text(e, tag)
         stamp(text(e, "updated"))
-        links = [l for l in e.findall(f"{A}link") if l.get("rel", "alternate") == "alternate"]
+        links = [link for link in e.findall(f"{A}link") if link.get("rel", "alternate") == "alternate"]
         assert len(links) == 1 and links[0].get("href")
         ids.append(text(e, "id"))
     assert len(ids) == len(set(ids)), f"duplicate entry ids in {path}"
@@ -179,7 +179,7 @@ def test_unit_feeds_hold_only_their_units_events(sites, view):
         assert ids == [e.id for e in stream if e.unit == uid]
         unit_name = view.dataset.units[uid].unit.name
         assert unit_name in text(feed, "title")
-        alt = [l.get("href") for l in feed.findall(f"{A}link") if l.get("rel") == "alternate"]
+        alt = [link.get("href") for link in feed.findall(f"{A}link") if link.get("rel") == "alternate"]
         assert alt == [f"{BASE}units/{uid}/"]
         assert text(feed, "id") != text(parse(sites["abs"] / "feed.xml"), "id")
 
@@ -192,7 +192,7 @@ def test_links_point_at_existing_pages(sites):
         for path in all_feeds(site):
             feed = parse(path)
             where = path.relative_to(site).as_posix()
-            hrefs = [l.get("href") for l in feed.iter(f"{A}link")]
+            hrefs = [link.get("href") for link in feed.iter(f"{A}link")]
             assert hrefs
             for href in hrefs:
                 if name == "abs":

@@ -183,7 +183,8 @@ def test_two_entries_of_one_day_keep_their_order(tmp_path):
     root = repo(tmp_path, {LEDGER: LEDGER_FGW + "- date: 2025-03-10\n  pledge: wangban\n  progress: 100\n  note: 补充说明。\n"})
     # Swap them: which one is "the latest" of that day changes, so this rewrites history.
     text = (root / LEDGER).read_text(encoding="utf-8")
-    first = "- date: 2025-03-10\n  pledge: wangban\n  progress: 100\n  note: 全部事项上线。\n  evidence:\n    - https://example.org/notice\n  value: 95\n"
+    first = ("- date: 2025-03-10\n  pledge: wangban\n  progress: 100\n  note: 全部事项上线。\n"
+             "  evidence:\n    - https://example.org/notice\n  value: 95\n")
     second = "- date: 2025-03-10\n  pledge: wangban\n  progress: 100\n  note: 补充说明。\n"
     (root / LEDGER).write_text(text.replace(first, "").replace(second, second + first), encoding="utf-8")
     commit(root)
@@ -377,7 +378,8 @@ def test_verified_closure_is_frozen(tmp_path):
 def test_unverified_closure_may_be_completed_and_verified(tmp_path):
     root = repo(tmp_path, {RECTS: UNVERIFIED})
     edit(root, RECTS, "summary: 已整改到位。", "summary: 已整改到位，培训 30 人次。")
-    edit(root, RECTS, "      - evidence/qingdan.pdf\n", "      - evidence/qingdan.pdf\n    verified_by: 县督查室\n    verified_on: 2025-04-25\n")
+    edit(root, RECTS, "      - evidence/qingdan.pdf\n",
+         "      - evidence/qingdan.pdf\n    verified_by: 县督查室\n    verified_on: 2025-04-25\n")
     commit(root)
     clean(root)
 

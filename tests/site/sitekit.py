@@ -18,6 +18,8 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.model import yamltext
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 GONGSHI = [sys.executable, "-m", "generator"]
@@ -88,56 +90,11 @@ def tree_digest(d: Path) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------
-# A tiny YAML emitter: strings are JSON-quoted (valid YAML double-quoted scalars), dates bare.
-
-
-def _scalar(v) -> str:
-    if isinstance(v, bool):
-        raise TypeError("no booleans in the data contract")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    raise TypeError(type(v))
-
-
-def _emit(v, ind: int) -> list[str]:
-    pad = " " * ind
-    out: list[str] = []
-    if isinstance(v, dict):
-        for k, x in v.items():
-            if x is None:
-                continue
-            if isinstance(x, (dict, list)):
-                if not x:
-                    out.append(f"{pad}{k}: {'{}' if isinstance(x, dict) else '[]'}")
-                else:
-                    out.append(f"{pad}{k}:")
-                    out.extend(_emit(x, ind + 2))
-            else:
-                out.append(f"{pad}{k}: {_scalar(x)}")
-    elif isinstance(v, list):
-        for x in v:
-            if isinstance(x, (dict, list)):
-                sub = _emit(x, ind + 2)
-                sub[0] = pad + "- " + sub[0][ind + 2:]
-                out.extend(sub)
-            else:
-                out.append(f"{pad}- {_scalar(x)}")
-    else:
-        out.append(pad + _scalar(v))
-    return out
-
-
-def yaml_text(v) -> str:
-    return "\n".join(_emit(v, 0)) + "\n"
+# Fixture files, written by the emitter the sample county and the benchmark data use.
 
 
 def write_yaml(path: Path, v) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml_text(v), encoding="utf-8")
+    yamltext.write(path, v)
 
 
 # A 1x1 JPEG and a minimal PDF: evidence files must exist, their content does not matter.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import sitekit as K
@@ -201,3 +202,171 @@ def test_build_as_of_hides_later_records(sample_site):
     for text in everything:
         assert "weilai" not in text and "尚未公示的承诺" not in text
     assert json.loads(everything[3])["as_of"] == "2025-10-31"
+
+
+# ---------------------------------------------------------------------------------------
+# Plugin options that do what they say: data_dir, strict, previous_manifest; quiet commands
+
+
+def _with_options(root: Path, **options: str) -> None:
+    """Set gongshi plugin options in the project's mkdocs.yml (replacing the same keys)."""
+    cfg = root / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    for key, value in options.items():
+        text = re.sub(rf"^      {key}:.*\n", "", text, flags=re.M)
+        text = text.replace("  - gongshi:\n", f"  - gongshi:\n      {key}: {value}\n", 1)
+    cfg.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def records_project(sample_project, tmp_path_factory) -> Path:
+    """The sample with its data folder named records/ and ``data_dir: records`` in mkdocs.yml."""
+    root = tmp_path_factory.mktemp("records") / "proj"
+    shutil.copytree(sample_project, root)
+    (root / "data").rename(root / "records")
+    _with_options(root, data_dir="records")
+    return root
+
+
+def test_data_dir_plain_mkdocs_build(records_project, tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.run(K.MKDOCS + ["build", "-f", str(root / "mkdocs.yml")], cwd=root, as_of=K.SAMPLE_AS_OF)
+    assert res.returncode == 0, res.stderr
+    site = root / "site"
+    assert (site / K.SAMPLE_PLEDGE_URL / "index.html").is_file()
+    assert (site / "units" / "fgw" / "evidence" / "tuijinhui.jpg").read_bytes() == K.TINY_JPEG
+    assert "data/site.yaml" not in res.stderr
+
+
+def test_data_dir_gongshi_build(records_project, tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.gongshi_build(root, K.SAMPLE_AS_OF)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert (root / "site" / K.SAMPLE_PLEDGE_URL / "index.html").is_file()
+    pledges = (root / "site" / "data" / "pledges.csv").read_text(encoding="utf-8-sig")
+    assert K.SAMPLE_PLEDGE_TITLE in pledges
+
+
+def test_data_dir_gongshi_check_finds_it(records_project, tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.run(K.GONGSHI + ["--root", str(root), "check", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert re.search(r"检查了 [1-9]\d* 个单位", res.stderr), res.stderr
+    # A mistake is reported at its real path, records/…, which is where the clerk has to look.
+    unit = root / "records" / "units" / "fgw" / "unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("category:", "category: 不存在的类别\nx_category:"),
+                    encoding="utf-8")
+    res = K.run(K.GONGSHI + ["--root", str(root), "check"], cwd=root)
+    assert res.returncode == 1
+    assert "records/units/fgw/unit.yaml:" in res.stdout, res.stdout
+    assert "data/" not in res.stdout.replace("records/", "")
+
+
+def test_data_flag_overrides_mkdocs_yml(records_project, tmp_path):
+    """--data works before or after the command, and for a project without mkdocs.yml."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    (root / "mkdocs.yml").unlink()
+    as_of = ["--as-of", K.SAMPLE_AS_OF.isoformat()]
+    res = K.run(K.GONGSHI + ["--root", str(root), "check", *as_of], cwd=root)
+    assert res.returncode == 1 and "缺少网站设置文件 data/site.yaml" in res.stdout, res.stdout
+    for cmd in (["--data", "records", "check", *as_of], ["check", "--data", "records", *as_of]):
+        res = K.run(K.GONGSHI + ["--root", str(root), *cmd], cwd=root)
+        assert res.returncode == 0, res.stdout + res.stderr
+    res = K.run(K.GONGSHI + ["--root", str(root), "--data", "../elsewhere", "check"], cwd=root)
+    assert res.returncode == 2 and "不在项目目录" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_commands_print_only_their_own_messages(records_project, tmp_path):
+    """Material 9.8's end-of-life banner stays out of gongshi's commands."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.run([str(K.VENV_BIN / "gongshi"), "build", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout + res.stderr
+    for banner in ("end of life", "Zensical", "NO_MKDOCS_2_WARNING"):
+        assert banner not in out, out
+    assert out.strip().splitlines()[-1].startswith("已生成网站"), out
+
+
+def test_missing_previous_manifest_is_a_clear_error(built_copy, tmp_path):
+    root = tmp_path / "proj"
+    shutil.copytree(built_copy, root, symlinks=True)
+    before = K.tree_digest(root / "site")
+    res = K.run(K.GONGSHI + ["--root", str(root), "build", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root,
+                env={"GONGSHI_PREVIOUS_MANIFEST": "live/manifest.json"})
+    out = res.stdout + res.stderr
+    assert res.returncode == 1, out
+    assert "找不到上一份清单" in out and "live/manifest.json" in out and "Traceback" not in out, out
+    assert K.tree_digest(root / "site") == before
+    # With the file there, the new manifest chains to it.
+    (root / "live").mkdir()
+    (root / "live" / "manifest.json").write_bytes((root / "site" / "data" / "manifest.json").read_bytes())
+    res = K.run(K.GONGSHI + ["--root", str(root), "build", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root,
+                env={"GONGSHI_PREVIOUS_MANIFEST": "live/manifest.json"})
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_strict_option_and_build_strict(built_copy, tmp_path):
+    """Data warnings (久未更新) never stop `gongshi build --strict` (MkDocs' strictness); the plugin
+    option `strict: true` makes them fail the build, as documented."""
+    root = tmp_path / "proj"
+    shutil.copytree(built_copy, root, symlinks=True)
+    as_of = ["--as-of", K.SAMPLE_AS_OF.isoformat()]
+    check = K.run(K.GONGSHI + ["--root", str(root), "check", *as_of], cwd=root)
+    assert "久未更新" in check.stdout, "the sample should have a stale pledge"
+    res = K.run(K.GONGSHI + ["--root", str(root), "build", "--strict", *as_of], cwd=root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    _with_options(root, strict="true")
+    res = K.run(K.GONGSHI + ["--root", str(root), "build", *as_of], cwd=root)
+    out = res.stdout + res.stderr
+    assert res.returncode == 1 and "久未更新" in out and "Traceback" not in out, out
+
+
+def test_chart_bars_and_badges_share_each_state_colour(sample_site):
+    """One table of state colours: every bar of the home page's state charts has the colour the
+    built stylesheet gives the badge of the same state (the legend under the bar)."""
+    css = (sample_site / "assets" / "gongshi.css").read_text(encoding="utf-8")
+    props = dict(re.findall(r"--(gs-[sd]-[a-z_]+):\s*(#[0-9a-f]{6})", css))
+    rules = dict(re.findall(r"\.(gs-[sd]-[a-z_]+) \{ background: var\(--(gs-[sd]-[a-z_]+)\) !important; \}", css))
+    assert len(props) >= 15 and all(rules[cls] == cls for cls in props)
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<svg class="gs-chart gs-bar".*?</svg>\s*<ul class="gs-legend">(.*?)</ul>', home, re.S)
+    assert len(charts) == 3, "pledges, problems and phase duties by state"
+    checked = 0
+    for chart in re.finditer(r'(<svg class="gs-chart gs-bar".*?</svg>)\s*<ul class="gs-legend">(.*?)</ul>', home, re.S):
+        fills = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"', chart.group(1))
+        classes = re.findall(r'class="gs-badge (gs-[sd]-[a-z_]+)"', chart.group(2))
+        assert fills and len(fills) == len(classes)
+        for fill, cls in zip(fills, classes, strict=True):
+            assert props[cls] == fill, f"{cls}: badge {props[cls]}, chart {fill}"
+            checked += 1
+    assert checked >= 8
+
+
+def test_data_dir_codeowners(records_project, tmp_path):
+    """CODEOWNERS names the data folder the project really has."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    res = K.run(K.GONGSHI + ["--root", str(root), "codeowners"], cwd=root)
+    assert res.returncode == 0, res.stdout + res.stderr
+    text = next(p for p in (root / ".github" / "CODEOWNERS", root / ".forgejo" / "CODEOWNERS",
+                            root / ".gitlab" / "CODEOWNERS") if p.is_file()).read_text(encoding="utf-8")
+    assert "/records/units/fgw/" in text and "/records/site.yaml" in text
+    assert "/data/" not in text
+
+
+def test_data_dir_check_against_a_revision(records_project, tmp_path):
+    """check --base reads the earlier revision's records/ too, and says which published unit went."""
+    root = tmp_path / "proj"
+    shutil.copytree(records_project, root)
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "records"]):
+        assert K.run(git + cmd).returncode == 0
+    shutil.rmtree(root / "records" / "units" / "spj")
+    res = K.run(K.GONGSHI + ["--root", str(root), "check", "--base", "main", "--as-of", K.SAMPLE_AS_OF.isoformat()], cwd=root)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert re.search(r"records/units/spj/unit\.yaml:.*（spj）.*被删除了", res.stdout), res.stdout

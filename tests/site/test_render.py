@@ -1,6 +1,7 @@
 """Page planning and rendering: golden files of the sample's pages, links, overrides.
 
-Goldens live in tests/site/golden/; after an intended change to a template, rewrite them with
+Goldens live in tests/site/golden/ (pages) and tests/site/golden/built/ (the open data and the feed
+of the sample built with `gongshi build --as-of 2025-10-31`); after an intended change, rewrite them with
 
     GONGSHI_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/site/test_render.py
 
@@ -9,6 +10,7 @@ and review the diff like any other change.  Only trailing whitespace is normalis
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -64,6 +66,39 @@ def test_golden(rendered, name):
                     f"(GONGSHI_UPDATE_GOLDEN=1 rewrites it if the change is intended):\n{diff[:6000]}")
 
 
+# The open data and the site feed of the sample as built by `gongshi build --as-of 2025-10-31`:
+# byte for byte (the CSVs' BOM and CRLF included), under the same update flag as the pages.
+DATA_GOLDENS = ["data/gongshi.json", *(f"data/{t}.csv" for t in ("units", "pledges", "ledger", "rectifications", "duties")),
+                "feed.xml", "units/fgw/feed.xml"]
+
+
+def test_data_goldens_cover_every_csv(sample_site):
+    from generator.view.tables import CSV_TABLES
+
+    assert {f"data/{t}.csv" for t in CSV_TABLES} <= set(DATA_GOLDENS)
+    assert all((sample_site / name).is_file() for name in DATA_GOLDENS)
+
+
+@pytest.mark.parametrize("name", DATA_GOLDENS)
+def test_golden_data_file(sample_site, name):
+    got = (sample_site / name).read_bytes()
+    f = GOLDEN / "built" / name
+    if UPDATE or not f.exists():
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_bytes(got)
+        if not UPDATE:
+            pytest.fail(f"golden file {f.relative_to(GOLDEN)} did not exist and was written; review it and run again")
+        return
+    want = f.read_bytes()
+    if got != want:
+        import difflib
+
+        diff = "".join(difflib.unified_diff(want.decode("utf-8-sig").splitlines(True), got.decode("utf-8-sig").splitlines(True),
+                                            f"golden/built/{name}", "built", n=2))
+        pytest.fail(f"/{name} differs from golden/built/{name} (GONGSHI_UPDATE_GOLDEN=1 rewrites it if the change is "
+                    f"intended):\n{diff[:6000] or '(the same text: line ends or the BOM differ)'}")
+
+
 def test_rendering_is_deterministic(sample_project, rendered):
     """A second, independent check/derive/render of the same data gives the same bytes."""
     from generator.site.render import Renderer, plan
@@ -87,7 +122,7 @@ def _heading_problems(html_text: str) -> list[str]:
         out.append(f"{levels.count(1)} h1 elements")
     if levels and levels[0] != 1:
         out.append(f"the first heading is h{levels[0]}")
-    for prev, lv in zip(levels, levels[1:], strict=False):
+    for prev, lv in itertools.pairwise(levels):
         if lv > prev + 1:
             out.append(f"h{lv} follows h{prev}")
     return out
@@ -154,6 +189,40 @@ def test_template_override_wins(sample_view, tmp_path):
     pages = {p.url: p for p in plan(sample_view)}
     assert r.render(pages["evaluations/yingshang/"]) == "<h1>覆盖 yingshang</h1>"
     assert "<h1>" in r.render(pages["units/fgw/"])  # other templates still come from the package
+
+
+def test_override_extends_the_packaged_template(sample_view, tmp_path):
+    """theme_overrides/gongshi/pledge.html adds to the packaged page instead of copying it."""
+    from generator.site.render import Renderer, plan
+
+    (tmp_path / "pledge.html").write_text(
+        '{% extends "gongshi:pledge.html" %}\n'
+        '{% block body %}<p class="county">本县补充说明</p>{{ super() }}{% endblock %}', encoding="utf-8")
+    pages = {p.url: p for p in plan(sample_view)}
+    page = pages["units/fgw/qiye-kaiban/"]
+    packaged = Renderer(sample_view).render(page)
+    got = Renderer(sample_view, tmp_path).render(page)
+    assert got == '<p class="county">本县补充说明</p>' + packaged
+
+
+def test_one_partial_overridden_everywhere(sample_view, tmp_path):
+    """An override of one partial (a macro) reaches every page that uses it, the packaged pages and
+    other partials included; the override can wrap the packaged macro."""
+    from generator.site.render import Renderer, plan
+
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "badge.html").write_text(
+        '{% from "gongshi:partials/badge.html" import badge as packaged %}\n'
+        '{% macro badge(state, stale=False) %}<span class="county-badge">{{ packaged(state, stale) }}</span>{% endmacro %}',
+        encoding="utf-8")
+    pages = {p.url: p for p in plan(sample_view)}
+    r = Renderer(sample_view, tmp_path)
+    pledge = r.render(pages["units/fgw/qiye-kaiban/"])
+    unit = r.render(pages["units/fgw/"])  # through partials/pledge_table.html
+    assert '<span class="county-badge"><span class="gs-badge gs-s-' in pledge
+    calls = unit.count('class="gs-badge gs-s-') - unit.count("gs-s-stale")  # a stale pledge's badge has two spans
+    assert unit.count('class="county-badge"') == calls > 0
+    assert "county-badge" not in Renderer(sample_view).render(pages["units/fgw/"])
 
 
 def test_frozen_phase_report_uses_the_phase_end(sample_view):

@@ -294,7 +294,7 @@ def test_scan_html(snippet, expect):
 
     found = scan_html(ARTICLE.format(snippet))
     assert len(found) == len(expect), found
-    for want, got in zip(expect, found, strict=False):
+    for want, got in zip(expect, found, strict=True):
         assert want in got
 
 

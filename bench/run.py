@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue #6 benchmarks: check, build, serve rebuild, page and download sizes, search.
 
-    bench/run [--scales 1,10] [--repeat N] [--quick] [--no-serve] [--material] [--profile]
+    bench/run.py [--scales 1,10] [--repeat N] [--quick] [--no-serve] [--material] [--profile]
 
 For every scale S it generates S counties of data (``bench/make_data.py``) into
 ``bench/out/run/s<S>/`` and measures, each in a fresh process:
@@ -39,7 +39,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = REPO / ".venv"
@@ -79,7 +81,7 @@ def speed_probe() -> float:
     return time.process_time() - t0
 
 
-def timed(cmd: list[str], cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int, str, float]:
+def timed(cmd: list[str | Path], cwd: Path = REPO, env: dict | None = None) -> tuple[float, int, int, str, float]:
     """(wall s, exit code, peak RSS in bytes, output, CPU s) of one fresh subprocess (wait4 rusage).
 
     CPU time (user + system) is printed next to wall time: other work on the machine
@@ -105,7 +107,7 @@ def must(res: tuple, what: str) -> tuple:
     return res
 
 
-def med(xs: list[float]) -> float:
+def med(xs: Sequence[float]) -> float:
     return statistics.median(xs)
 
 
@@ -148,7 +150,7 @@ def du_bytes(path: Path) -> int:
 
 
 # ---------------------------------------------------------------------------------------
-# internal commands, run by this script in fresh subprocesses (``bench/run _stages ROOT``)
+# internal commands, run by this script in fresh subprocesses (``bench/run.py _stages ROOT``)
 
 
 def _as_of():
@@ -159,7 +161,7 @@ def _as_of():
 
 def cmd_stages(root: Path) -> None:
     """Time load / validate / derive / plan / render (and exports) in one process, as JSON."""
-    t: dict[str, float] = {}
+    t: dict[str, Any] = {}
     t0 = time.perf_counter()
     from generator.check.validate import validate
     from generator.model.errors import Problems
@@ -198,7 +200,7 @@ def cmd_stages(root: Path) -> None:
     t["render_by_kind"] = by_kind
     t["core_cpu"] = time.process_time() - c0
     c1 = time.process_time()
-    for _uri, spec in static_files(view, root, None):
+    for _uri, _spec in static_files(view, root, None):
         pass
     lap("exports", s)
     t["exports_cpu"] = time.process_time() - c1
@@ -211,6 +213,7 @@ def cmd_plain(root: Path, plain: Path) -> None:
     """Write the generated pages as Markdown files under ``plain/content`` (+ mkdocs.yml)."""
     import html
 
+    from generator.site.charts import stylesheet
     from generator.site.render import Renderer, plan
     from generator.view.pipeline import check
 
@@ -236,7 +239,7 @@ def cmd_plain(root: Path, plain: Path) -> None:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text("\n".join(meta), encoding="utf-8")
     (content / "assets").mkdir(exist_ok=True)
-    shutil.copy2(REPO / "generator" / "assets" / "gongshi.css", content / "assets" / "gongshi.css")
+    (content / "assets" / "gongshi.css").write_text(stylesheet(), encoding="utf-8")
     shutil.copytree(root / "theme_overrides", plain / "theme_overrides")
     cfg = (root / "mkdocs.yml").read_text(encoding="utf-8")
     cfg = re.sub(r"^  - gongshi:\n(?:    .*\n)*", "", cfg, flags=re.M)
@@ -278,6 +281,7 @@ def cmd_queries(root: Path) -> None:
     from generator.view.pipeline import check
 
     spec = importlib.util.spec_from_file_location("make_data", REPO / "bench" / "make_data.py")
+    assert spec is not None and spec.loader is not None
     md = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(md)
     view = check(root, _as_of(), today=_as_of()).derived
@@ -330,7 +334,7 @@ def cmd_queries(root: Path) -> None:
         {purl(v) for v in visible if "营商环境" in v.pledge.tags}
         | {f"units/{u}/" for u, f in ds.units.items() if "营商环境" in f.unit.name},
         "a pledge tagged 营商环境 or the 营商环境 task force")
-    name = target.responsible.split("（")[0]
+    name = (target.responsible or "").split("（")[0]
     add("责任人", name, {purl(v) for v in visible if (v.responsible or "").split("（")[0] == name},
         "the pledge(s) this person is responsible for")
     head_unit = next((ds.units[u].unit for u in c1 if ds.units[u].unit.head), unit)
@@ -491,7 +495,7 @@ def bench_stages(root: Path, n: int) -> dict:
         log(f"  in-process stages run {i + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in runs[-1].items()
                                                             if isinstance(v, float)))
     keys = [k for k in runs[0] if isinstance(runs[0][k], float)]
-    res = {k: med([r[k] for r in runs]) for k in keys}
+    res: dict[str, Any] = {k: med([r[k] for r in runs]) for k in keys}
     res["runs"] = n
     res["pages"] = runs[0]["pages"]
     kinds = runs[0].get("render_by_kind", {})
@@ -527,10 +531,12 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     ledger = root / "data" / "units" / target["unit"] / "ledger.yaml"
     original = ledger.read_bytes()
     marker = f"bench-{os.getpid()}-{int(time.time())}"
-    logf = open(RUN / f"serve-{root.name}.log", "wb")
+    log_path = RUN / f"serve-{root.name}.log"
     t0 = time.perf_counter()
-    proc = subprocess.Popen([str(VENV / "bin" / "gongshi"), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                            cwd=root, env=env_for(), stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    # The server writes to its own copy of the descriptor; ours closes at once.
+    with open(log_path, "wb") as logf:
+        proc = subprocess.Popen([str(VENV / "bin" / "gongshi"), "--root", str(root), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                cwd=root, env=env_for(), stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
 
     def get(url: str) -> str | None:
         try:
@@ -543,9 +549,9 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     try:
         while get(base) is None:
             if proc.poll() is not None:
-                raise SystemExit(f"gongshi serve exited with {proc.returncode}; see {logf.name}")
+                raise SystemExit(f"gongshi serve exited with {proc.returncode}; see {log_path}")
             if time.perf_counter() - t0 > timeout:
-                raise SystemExit(f"gongshi serve did not serve within {timeout:.0f} s; see {logf.name}")
+                raise SystemExit(f"gongshi serve did not serve within {timeout:.0f} s; see {log_path}")
             time.sleep(0.25)
         res["startup"] = time.perf_counter() - t0
         page = base + target["url"]
@@ -566,9 +572,9 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
                 res["rebuild"] = time.perf_counter() - t1
                 break
             if proc.poll() is not None:
-                raise SystemExit(f"gongshi serve exited with {proc.returncode} during the rebuild; see {logf.name}")
+                raise SystemExit(f"gongshi serve exited with {proc.returncode} during the rebuild; see {log_path}")
             if time.perf_counter() - t1 > timeout:
-                raise SystemExit(f"the edit did not show within {timeout:.0f} s; see {logf.name}")
+                raise SystemExit(f"the edit did not show within {timeout:.0f} s; see {log_path}")
             time.sleep(0.1)
     finally:
         try:
@@ -579,7 +585,6 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-        logf.close()
         ledger.write_bytes(original)
     return res
 
@@ -1036,7 +1041,7 @@ def report(results: dict, scales: list[float], meta: dict) -> str:
                   f"median {med(SPEED):.2f} s: the same work took up to {max(SPEED) / min(SPEED):.1f}× as long "
                   "from one run to the next")
     lines = ["## Benchmarks (issue #6)", "",
-             f"{meta['when']}; {meta['machine']}; {loads}; as of {TODAY}; `bench/run {meta['argv']}`. "
+             f"{meta['when']}; {meta['machine']}; {loads}; as of {TODAY}; `bench/run.py {meta['argv']}`. "
              "KB/MB/GB are decimal (1 KB = 1000 B). Times are wall-clock medians of fresh processes "
              "(runs per cell in parentheses); peak RSS from `wait4`. Sizes are uncompressed bytes as served "
              "by a plain static server (budgets judged on these); gzip -6 of the same files for reference.", ""]
@@ -1264,7 +1269,7 @@ def main(argv: list[str] | None = None) -> int:
         old_meta = saved.pop("_meta", {"when": "?", "argv": "?", "machine": "?"})
         LOADS.extend(old_meta.get("loads", []))
         SPEED.extend(old_meta.get("speed", []))
-        results = {float(k): v for k, v in saved.items()}
+        results: dict = {float(k): v for k, v in saved.items()}
         text = report(results, sorted(results), old_meta)
         prof = RUN / "profile.md"
         if prof.is_file():
@@ -1273,7 +1278,7 @@ def main(argv: list[str] | None = None) -> int:
         (OUT / "latest.md").write_text(text, encoding="utf-8")
         return 0
     RUN.mkdir(parents=True, exist_ok=True)
-    results: dict = {}
+    results = {}
     meta = {"when": time.strftime("%Y-%m-%d %H:%M"), "argv": " ".join(argv),
             "machine": f"{os.cpu_count()} CPUs, {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / GB:.0f} GB RAM, "
                        f"Python {sys.version.split()[0]}"}
@@ -1283,7 +1288,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {float(k): v for k, v in saved.items()}
         LOADS.extend(old_meta.get("loads", []))
         SPEED.extend(old_meta.get("speed", []))
-        meta["argv"] = (old_meta.get("argv", "?") + f"`, then `bench/run {' '.join(argv)}").strip()
+        meta["argv"] = (old_meta.get("argv", "?") + f"`, then `bench/run.py {' '.join(argv)}").strip()
         meta["when"] = old_meta.get("when", "?") + f" (merged {meta['when']})"
     for s in scales:
         results[s] = bench_scale(s, args, parts, results.get(s))

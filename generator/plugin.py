@@ -116,7 +116,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
         if not any(isinstance(x, ScrollRegions) for x in config.markdown_extensions):
-            config.markdown_extensions.append(ScrollRegions())  # hand-written pages' tables and code by keyboard
+            # Hand-written pages' tables and code blocks by keyboard. Python-Markdown takes an
+            # Extension instance where MkDocs' option type names only strings.
+            config.markdown_extensions.append(ScrollRegions())  # type: ignore[arg-type]
         for css in ("assets/gongshi.css", "assets/gongshi-facets.css"):
             if css not in config.extra_css:
                 config.extra_css.append(css)

@@ -62,7 +62,8 @@ Facet = tuple[str, str, int]  # token, label, count
 def unit_facets(view, categories: Sequence[str]) -> dict:
     """The units table's rows (in category order) with their facet tokens, and its facet groups."""
     cats = list(categories)
-    rows, counts = [], {}
+    rows: list[tuple] = []
+    counts: dict[str, int] = {}
     folders = sorted(view.dataset.units.values(),
                      key=lambda f: cats.index(f.unit.category) if f.unit.category in cats else len(cats))
     for f in folders:

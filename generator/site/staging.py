@@ -81,7 +81,7 @@ def sweep(target: Path) -> list[Path]:
     A build killed between moving the old site aside and moving the new one in leaves no
     ``target`` at all: then the old site it moved aside is put back instead of removed.
     """
-    removed = []
+    removed: list[Path] = []
     if not target.parent.is_dir():
         return removed
     stale = [p for p in target.parent.iterdir()

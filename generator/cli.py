@@ -209,6 +209,13 @@ def cmd_publish(args) -> int:
         return EXIT_DATA
 
 
+def cmd_audit(args) -> int:
+    from generator.review.audit import audit
+
+    since = parse_as_of(args.since) if args.since else None
+    return audit(args.site, since, Path(args.keep) if args.keep else None, args.chain_only)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongshi", description="gongshi（公示）：把承诺、台账和整改数据发布为公开网站")
     p.add_argument("--root", default=os.environ.get("GONGSHI_ROOT", "."), help="项目根目录（包含 data/ 和 mkdocs.yml），默认当前目录")
@@ -247,6 +254,13 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("head", metavar="HEAD", nargs="?", default=None)
     as_of(d)
     d.set_defaults(func=cmd_diff)
+
+    a = sub.add_parser("audit", help="核对已发布网站的清单日志：已公开的记录有没有被删除或改写（只需网站本身）")
+    a.add_argument("site", metavar="URL_OR_DIR", help="网站地址（如 https://gongshi.example.gov.cn/），或网站文件、保存的副本所在的文件夹")
+    a.add_argument("--since", metavar="DATE", help="只逐期重算这一天（YYYY-MM-DD）以后发布的各期；哈希链始终从头核对")
+    a.add_argument("--keep", metavar="DIR", help="把取回的日志保存到 DIR，并与上次保存的副本比较：已保存的条目丢失或被替换都会报告")
+    a.add_argument("--chain-only", action="store_true", help="只核对哈希链和保存的副本，不逐期重算记录（发布前取回日志时用）")
+    a.set_defaults(func=cmd_audit)
 
     sc = sub.add_parser("schema", help="写出每种文件的 JSON Schema 到 schema/")
     sc.add_argument("--out", default=None, help="输出目录，默认 schema/")

@@ -28,6 +28,7 @@ from mkdocs.utils import get_relative_url
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.publish.files import AsIs, static_files
+from generator.publish.log import LogError
 from generator.site import ASSETS, seo
 from generator.site.charts import stylesheet
 from generator.site.facets import SORTABLE_KINDS
@@ -73,6 +74,9 @@ class GongshiConfig(base.Config):
     """Processes that render page bodies ahead of MkDocs (0: one per CPU core; 1: none, all in MkDocs' process)."""
     previous_manifest = c.Optional(c.File(exists=False))
     """A previously published data/manifest.json to chain the new manifest to (path); it must exist."""
+    previous_log = c.Optional(c.Dir(exists=False))
+    """A copy of the live site's data/manifests/ (the public log) that this build extends (folder); it must
+    hold index.json: leave it unset for the first publish (or the first since the log was introduced)."""
 
 
 class GongshiPlugin(BasePlugin[GongshiConfig]):
@@ -164,7 +168,12 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The open data is made while the workers render page bodies; the open-data page, which
         # lists each file's size, is planned again with them and rendered when MkDocs asks.
         sizes: dict[str, int] = {}
-        for uri, spec in static_files(self.view, self.root, self.previous_manifest, self.events):
+        try:
+            generated = list(static_files(self.view, self.root, self.previous_manifest, self.events,
+                                          self.config.previous_log))
+        except LogError as exc:
+            raise PluginError(str(exc)) from None
+        for uri, spec in generated:
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):

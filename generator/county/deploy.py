@@ -8,9 +8,11 @@ with ``-i key -p 2222``) or a local folder.  Under it::
 
 The steps, each of which stops the publish when it fails, leaving the live release as it was:
 
-1. fetch ``current/data/gongshi.json`` and ``manifest.json`` from the target: what is live now;
+1. fetch ``current/data/gongshi.json``, ``manifest.json`` and the public log ``data/manifests/`` from the
+   target: what is live now; the log's chain is checked as ``gongshi audit --chain-only`` does;
 2. check the data, and against that export (``check --base-export``): nothing published may vanish;
-3. build the site into a temporary folder, its manifest chained to the live one;
+3. build the site into a temporary folder, its manifest chained to the live one and its log the live
+   log with this build's step appended;
 4. upload it with rsync into ``releases/<name>.partial/`` (unchanged files hard-linked to the live
    release), then rename it to ``releases/<name>/``;
 5. switch ``current`` atomically: a new symlink renamed over the old one (``mv -T``, one rename(2));
@@ -87,6 +89,17 @@ def fetch_live(target: Target, into: Path) -> str | None:
         if p.returncode != 0:
             raise PublishError(f"无法取回线上的 data/{name}（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；"
                                "为免跳过完整性检查，本次不发布")
+    # The public log (issue 13): carried forward whole; a site published before the log has none.
+    log = shlex.quote(f"releases/{live}/data/manifests/index.json")
+    if target.sh(f"test -f {log}").returncode == 0:
+        (into / "log" / "data").mkdir(parents=True, exist_ok=True)
+        p = _rsync(["-a", *target.rsync_args(), target.rsync_path(f"releases/{live}/data/manifests/"),
+                    str(into / "log" / "data" / "manifests")])
+        if p.returncode != 0:
+            raise PublishError(f"无法取回线上的清单日志 data/manifests/（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；"
+                               "日志不能断开，本次不发布")
+        # The copy is laid out as a site (data/manifests/ and data/manifest.json), so that it audits.
+        shutil.copyfile(into / "manifest.json", into / "log" / "data" / "manifest.json")
     return live
 
 
@@ -156,20 +169,31 @@ def publish(root: Path, spec: str, keep: int = 5, as_of: date | None = None, rel
         if errors:
             print(f"gongshi: 数据有 {len(errors)} 个错误（含与线上已发布记录的比较）：没有发布", file=out)
             return 1
+        log_dir = live_dir / "log" / "data" / "manifests"
+        if log_dir.is_dir():
+            from generator.review.audit import audit
+
+            # The live log must hold together before this build extends it (as the CI workflows do
+            # with `gongshi audit URL --chain-only`).
+            if audit(str(live_dir / "log"), chain_only=True, out=out, err=out) != 0:
+                print("gongshi: 线上的清单日志不一致（见上面）：没有发布，请先核查", file=out)
+                return 1
         site = Path(tmp) / "site"
-        previous = live_dir / "manifest.json"
-        old_env = os.environ.get("GONGSHI_PREVIOUS_MANIFEST")
-        if previous.is_file():
-            os.environ["GONGSHI_PREVIOUS_MANIFEST"] = str(previous)
-        else:
-            os.environ.pop("GONGSHI_PREVIOUS_MANIFEST", None)
+        previous = {"GONGSHI_PREVIOUS_MANIFEST": live_dir / "manifest.json", "GONGSHI_PREVIOUS_LOG": log_dir}
+        old_env = {k: os.environ.get(k) for k in previous}
+        for k, path in previous.items():
+            if path.exists():
+                os.environ[k] = str(path)
+            else:
+                os.environ.pop(k, None)
         try:
             rc = build_site(root, as_of, strict=False, out=str(site))
         finally:
-            if old_env is None:
-                os.environ.pop("GONGSHI_PREVIOUS_MANIFEST", None)
-            else:
-                os.environ["GONGSHI_PREVIOUS_MANIFEST"] = old_env
+            for k, v in old_env.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
         if rc != 0:
             print("gongshi: 网站没有生成成功：没有发布", file=out)
             return rc

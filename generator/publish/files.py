@@ -12,7 +12,7 @@ from generator.model import schema
 from generator.publish import export
 from generator.publish.datapackage import datapackage
 from generator.publish.feeds import feed_files
-from generator.publish.manifest import build_manifest
+from generator.publish.log import build_log, read_log
 from generator.site.facets import asset_files
 from generator.site.seo import robots_txt
 from generator.view.derive import Derived
@@ -40,10 +40,14 @@ def _json(value) -> str:
 
 
 def static_files(view: Derived, root: Path, previous_manifest: str | None = None,
-                 events: list | None = None) -> Iterator[tuple[str, Spec]]:
+                 events: list | None = None, previous_log: str | None = None) -> Iterator[tuple[str, Spec]]:
     """(site path, content or file on disk) for every file that is not a page.
 
     ``events`` is the event stream of ``view`` when the caller has it already (the feeds use it).
+    ``previous_log`` is a folder holding a copy of the live site's ``/data/manifests/`` (the public
+    log, :mod:`generator.publish.log`), ``previous_manifest`` the live ``/data/manifest.json`` of a
+    site published before the log existed; both None for the first publish.
+    Raises :class:`generator.publish.log.LogError` when the earlier log does not hold together.
     """
     table_rows = export.rows(view)
     written: dict[str, bytes] = {}
@@ -58,7 +62,10 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     previous = None
     if previous_manifest and Path(previous_manifest).is_file():
         previous = json.loads(Path(previous_manifest).read_text(encoding="utf-8"))
-    yield "data/manifest.json", _json(build_manifest(data, previous))
+    log = read_log(previous_log) if previous_log else None
+    manifest, log_files = build_log(data, log, previous)
+    yield "data/manifest.json", _json(manifest)
+    yield from log_files
     for kind in schema.KINDS:
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
     yield from feed_files(view, events)

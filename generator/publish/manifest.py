@@ -134,10 +134,11 @@ def _self_hash(manifest: dict) -> str:
     return digest({k: v for k, v in manifest.items() if k != "hash"})
 
 
-def build_manifest(gongshi_json: dict, previous: dict | None) -> dict:
+def build_manifest(gongshi_json: dict, previous: dict | None, records: dict[str, str] | None = None) -> dict:
     """The manifest of one build: ``gongshi_json`` is what /data/gongshi.json holds for it,
-    ``previous`` the manifest published by the build before (None for the first build)."""
-    records = record_hashes(gongshi_json)
+    ``previous`` the manifest published by the build before (None for the first build);
+    ``records`` is :func:`record_hashes` of it when the caller has them already."""
+    records = record_hashes(gongshi_json) if records is None else records
     m: dict[str, Any] = {
         "format": FORMAT,
         "algorithm": "sha256",

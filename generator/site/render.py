@@ -30,6 +30,7 @@ DATA_FILES = {
     "rectifications": "问题整改及其状态", "duties": "各单位各阶段责任及其状态",
     "gongshi": "全部公开记录（JSON），含计算日期 as_of", "datapackage": "数据包说明（Frictionless Data Package）",
     "manifest": "每条公开记录的 SHA-256 指纹清单，用于核对记录是否被改动", "feed": "动态订阅（Atom）",
+    "log": "清单日志：以往每一次发布的清单，按日期排列（见下面“核对网站有没有改写过去”）",
 }
 
 
@@ -72,7 +73,8 @@ def data_page(sizes: dict[str, int] | None = None) -> Page:
 
     files = [(f"data/{t}.csv", DATA_FILES[t]) for t in CSV_TABLES] + [
         ("data/gongshi.json", DATA_FILES["gongshi"]), ("data/datapackage.json", DATA_FILES["datapackage"]),
-        ("data/manifest.json", DATA_FILES["manifest"]), ("feed.xml", DATA_FILES["feed"])]
+        ("data/manifest.json", DATA_FILES["manifest"]), ("data/manifests/index.json", DATA_FILES["log"]),
+        ("feed.xml", DATA_FILES["feed"])]
     return Page("data/index.md", "data/", "开放数据", "data.html",
                 {"files": files, "tables": {t: TABLES[t] for t in CSV_TABLES}, "sizes": sizes or {}}, kind="data")
 

@@ -200,12 +200,15 @@ def test_gitlab_check_job_runs_and_fails_on_a_deleted_ledger_entry(counties, tmp
 
         first = pages()
         assert first.returncode == 0 and "线上还没有 /data/gongshi.json" in first.stdout, first.stdout + first.stderr
+        assert "线上还没有清单日志" in first.stdout and (root / "public/data/manifests/index.json").is_file()
         shutil.copytree(root / "public", served, dirs_exist_ok=True)
         (unit / "ledger.yaml").write_text("[]\n", encoding="utf-8")  # published on Pages, now deleted on main
         _git(root, "commit", "-qam", "删除台账")
         second = pages()
         assert second.returncode != 0 and "已取回线上的 /data/gongshi.json" in second.stdout, second.stdout + second.stderr
         assert "data/units/caizheng-ju/ledger.yaml" in second.stdout
+        # The live log was fetched whole and its chain checked before the data (issue 13).
+        assert "只核对了哈希链" in second.stdout + second.stderr and "全部一致" in second.stdout + second.stderr
     finally:
         httpd.shutdown()
         httpd.server_close()

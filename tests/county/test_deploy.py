@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from countykit import init, write_csv
 
+from generator.publish.log import read_log
+
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 
 PLEDGES = """\
@@ -142,6 +144,18 @@ def test_publish_switches_releases_atomically_and_nginx_serves_the_site(tmp_path
         third = publish(root, srv, "r3", "--keep", "2")
         assert third.returncode == 0, third.stdout + third.stderr
         assert sorted(p.name for p in (srv / "releases").iterdir()) == ["r2", "r3"]
+
+        # The public log is carried forward: one step per publish (the same day: -2, -3), and an
+        # outsider's audit over HTTP from nginx finds it whole.
+        log = read_log(srv / "current/data/manifests")
+        day = log.entries[0].as_of
+        assert [e.file for e in log.entries] == [f"{day}.json", f"{day}-2.json", f"{day}-3.json"]
+        assert log.entries[2].previous == log.entries[1].hash and log.entries[1].previous == log.entries[0].hash
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GONGSHI_")}
+        audited = subprocess.run([sys.executable, "-m", "generator", "audit", f"http://127.0.0.1:{nginx.port}/"],
+                                 env=env, capture_output=True, text=True, timeout=300)
+        assert audited.returncode == 0, audited.stdout + audited.stderr
+        assert "3 期" in audited.stderr and "全部一致" in audited.stderr
 
         # A failed upload leaves the live release untouched.
         (srv / "releases/r4.partial").write_text("not a folder", encoding="utf-8")

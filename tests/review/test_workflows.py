@@ -23,6 +23,7 @@ from helpers import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
+MONITOR = REPO / "tools" / "monitor" / "audit.yml"  # an example for monitors' own repositories
 LINT = REPO / "tools" / "actionlint"
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*(\S+)(.*)$", re.M)
 
@@ -44,7 +45,7 @@ def test_there_are_the_two_workflows():
     assert [f.name for f in FILES] == ["check.yml", "publish.yml"]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*FILES, MONITOR], ids=lambda p: p.name)
 def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version(path):
     found = USES.findall(path.read_text(encoding="utf-8"))
     assert found
@@ -105,6 +106,10 @@ def test_publish_workflow_builds_daily_compares_with_the_live_site_and_deploys()
     assert build["env"]["SITE_URL"] == "${{ vars.SITE_URL }}"
     runs = "\n".join(s.get("run", "") for s in build["steps"])
     assert "curl" in runs and '"${SITE_URL%/}/data/$f"' in runs and "for f in gongshi.json manifest.json" in runs
+    # The public log is carried forward: fetched whole and its chain checked, then extended by the build.
+    assert 'gongshi audit "${SITE_URL}" --chain-only --keep .live/log' in runs
+    # Each is set only when it was fetched: one that is set but missing fails the build.
+    assert "if [ -f .live/log/data/manifests/index.json ]; then\n  export GONGSHI_PREVIOUS_LOG=.live/log/data/manifests" in runs
     assert "gongshi check --base-export .live/gongshi.json --format github" in runs
     assert "gongshi build" in runs
     assert [s["uses"].split("@")[0] for s in build["steps"] if "uses" in s][-1] == "actions/upload-pages-artifact"
@@ -134,7 +139,7 @@ def actionlint(tmp_path_factory) -> dict[str, list[dict]]:
     assert cmd is not None
     bad = tmp_path_factory.mktemp("lint") / "bad.yml"
     bad.write_text(BAD_WORKFLOW, encoding="utf-8")
-    files = [*FILES, bad]
+    files = [*FILES, MONITOR, bad]
     proc = subprocess.run([*cmd, *map(str, files)], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     out: dict[str, list[dict]] = {f.name: [] for f in files}
@@ -148,6 +153,14 @@ def test_actionlint_finds_nothing(actionlint):
     assert problems == [], "\n".join(f"{p['file']}:{p['line']}:{p['column']}: {p['message']} [{p['kind']}]" for p in problems)
 
 
+def test_the_monitor_example_runs_audit_with_a_kept_copy_and_lints_clean(actionlint):
+    assert actionlint[MONITOR.name] == []
+    wf = load(MONITOR)
+    assert wf["permissions"] == {} and "schedule" in wf["on"]
+    runs = "\n".join(s.get("run", "") for _, s in steps(wf))
+    assert 'gongshi audit "${SITE_URL}" --keep' in runs and "git push" in runs
+
+
 def test_actionlint_really_lints(actionlint):
     assert {"permissions", "expression"} <= {p["kind"] for p in actionlint["bad.yml"]}
 
@@ -157,6 +170,8 @@ def test_zizmor_finds_nothing():
     if exe is None:
         pytest.skip("zizmor is not installed (pip install zizmor)")
     proc = subprocess.run([exe, "--offline", "--no-progress", str(WORKFLOWS)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run([exe, "--offline", "--no-progress", str(MONITOR)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -139,6 +139,28 @@ def cmd_serve(args) -> int:
     return serve(_root(args), parse_as_of(args.as_of), args.dev_addr, data=_data_override(args))
 
 
+def cmd_edit(args) -> int:
+    from generator.publish.admin import AdminError, start_local_backend
+    from generator.site.build import serve_built
+
+    root = _root(args)
+    try:
+        proc, api = start_local_backend(root, args.api_port)
+    except AdminError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"网页编辑器的本地后端：{api}（保存的内容直接写入 {root / _data_dir(args)}，不会提交）", file=sys.stderr)
+    host, _, port = args.dev_addr.rpartition(":")
+    os.environ["GONGSHI_EDIT_API"] = api
+    try:
+        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port or 0),
+                           data_dir=_data_dir(args), data=_data_override(args))
+    finally:
+        os.environ.pop("GONGSHI_EDIT_API", None)
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def cmd_diff(args) -> int:
     from generator.review.reviewdiff import diff_command
 
@@ -248,6 +270,12 @@ def parser() -> argparse.ArgumentParser:
     as_of(s)
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
     s.set_defaults(func=cmd_serve)
+
+    e = sub.add_parser("edit", help="在本机运行网页编辑器（/admin/），保存的内容直接写入工作目录，供试用和测试")
+    as_of(e)
+    e.add_argument("--dev-addr", default="127.0.0.1:8000", help="预览网站的监听地址，默认 127.0.0.1:8000；端口写 0 则由系统分配")
+    e.add_argument("--api-port", type=int, default=0, help="本地后端（decap-server）的端口，默认由系统分配")
+    e.set_defaults(func=cmd_edit)
 
     d = sub.add_parser("diff", help="以 Markdown 列出一次修改对公开记录的影响，供审核")
     d.add_argument("base", metavar="BASE")

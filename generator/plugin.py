@@ -27,6 +27,7 @@ from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
+from generator.publish.admin import AdminError, admin_files
 from generator.publish.files import AsIs, static_files
 from generator.publish.log import LogError
 from generator.site import ASSETS, seo
@@ -181,6 +182,17 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             else:
                 files.append(File.generated(config, uri, content=spec))
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
+        try:
+            for uri, spec in admin_files(self.view, os.environ.get("GONGSHI_EDIT_API") or None,
+                                         self._data_dir()):
+                if files.get_file_from_path(uri) is not None:
+                    continue
+                if isinstance(spec, Path):
+                    files.append(File.generated(config, uri, abs_src_path=str(spec)))
+                else:
+                    files.append(File.generated(config, uri, content=spec))
+        except AdminError as exc:
+            raise PluginError(str(exc)) from None
         if "data/index.md" in self.by_uri:
             page = self.by_uri["data/index.md"] = data_page(sizes)
             self.pages = [page if p.src_uri == page.src_uri else p for p in self.pages]

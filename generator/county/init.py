@@ -128,6 +128,7 @@ def _templates(forge: Forge) -> list[tuple[Path, str]]:
 
 
 # Files copied as they are: pages and templates that are Jinja or Markdown of their own.
+BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 VERBATIM_PREFIXES = ("theme_overrides/", "content/guide/", ".github/ISSUE_TEMPLATE/", "requirements.lock")
 
 
@@ -142,7 +143,7 @@ def unit_yaml(u: UnitRow) -> str:
     }, head=head)
 
 
-def plan(opts: Options, today: date) -> dict[str, str]:
+def plan(opts: Options, today: date) -> dict[str, str | bytes]:
     """Every file of the new repository: path → text.  Raises InitError or UnitListError."""
     name = " ".join(opts.name.split())
     if not name or len(name) > 40 or any(c in name for c in "/\\<>\"'`$"):
@@ -169,8 +170,11 @@ def plan(opts: Options, today: date) -> dict[str, str]:
         "codeowners": f.codeowners, "ci_files": f.ci, "server_name": server_name,
     }
     env = _env()
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for src, rel in _templates(opts.forge):
+        if src.suffix.lower() in BINARY_SUFFIXES:  # the guide's screenshots
+            files[rel] = src.read_bytes()
+            continue
         text = src.read_text(encoding="utf-8")
         files[rel] = text if rel.startswith(VERBATIM_PREFIXES) else env.from_string(text).render(ctx)
     files[GONGSHI_PIN] = (
@@ -201,7 +205,10 @@ def init_county(dest: Path, opts: Options, today: date) -> list[str]:
         for rel, text in files.items():
             p = tmp / rel
             p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_text(text, encoding="utf-8", newline="\n")
+            if isinstance(text, bytes):
+                p.write_bytes(text)
+            else:
+                p.write_text(text, encoding="utf-8", newline="\n")
             if rel.endswith(".sh"):
                 p.chmod(0o755)
         # CODEOWNERS from the units just written, as `gongshi codeowners` would write it; the office is

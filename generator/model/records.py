@@ -69,6 +69,7 @@ DEFAULT_CATEGORIES = ("乡镇政府", "综合性部门", "审批职能部门", "
 RECT_SOURCES = ("自查", "督查", "明察暗访", "电话核实", "群众反映", "上级通报")
 INSPECTION_METHODS = ("明察暗访", "现场抽查", "电话核实", "专项督导")
 FINDING_RESULTS = ("合格", "发现问题")
+EDITING_BACKENDS = ("forgejo", "gitlab", "github")
 CHANGE_FIELDS = ("title", "commitment", "deadline", "measures", "indicator", "responsible")
 
 
@@ -97,6 +98,21 @@ class Site:
     license: str | None = None
     office_team: str | None = None  # CODEOWNERS owners of the shared files, space-separated
     forge: Forge = Forge.GITHUB
+    editing: Editing | None = None
+
+
+@dataclass(frozen=True)
+class Editing:
+    """The web editor's backend (site.yaml `editing`)."""
+
+    loc: Loc
+    backend: str
+    repo: str
+    branch: str = "main"
+    api_root: str | None = None
+    base_url: str | None = None
+    auth_endpoint: str | None = None
+    app_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -508,6 +508,16 @@ OVERSIGHT = Obj(R.Oversight, [
     F("report_url", TEXT, doc="网上反映问题的地址"),
 ], doc="群众反映问题的渠道，至少填一项")
 
+EDITING = Obj(R.Editing, [
+    F("backend", Str(choices=R.EDITING_BACKENDS), True, "代码托管平台：forgejo、gitlab 或 github"),
+    F("repo", TEXT, True, "数据仓库，如 county/gongshi-data"),
+    F("branch", TEXT, doc="修改请求合并到的分支，默认 main"),
+    F("api_root", TEXT, doc="平台的 API 地址，如 https://git.example.gov.cn/api/v1（Forgejo）或 https://gitlab.example.gov.cn/api/v4（GitLab）"),
+    F("base_url", TEXT, doc="登录地址：GitLab 的站点地址，或 GitHub 所需的 OAuth 网关地址"),
+    F("auth_endpoint", TEXT, doc="OAuth 网关上登录的路径，默认 auth"),
+    F("app_id", TEXT, doc="在平台上登记的 OAuth 应用的 Client ID（Forgejo、GitLab 用 PKCE 登录）"),
+], doc="网页编辑器的后端")
+
 SITE = Obj(R.Site, [
     F("title", TEXT, True, "网站标题，如 示例县政务承诺公开平台"),
     F("owner", TEXT, True, "网站主办单位"),
@@ -525,6 +535,7 @@ SITE = Obj(R.Site, [
       doc="（可选）督查考核办公室在代码托管平台上的账号或团队，如 @qinghe/ducha，多个用空格分开；CODEOWNERS 中共用文件的负责人"),
     F("forge", EnumOf(Forge),
       doc="（可选）数据仓库所在的平台：github、forgejo（也适用于 Gitea）或 gitlab，默认 github；决定 CODEOWNERS、“编辑此页”和反映问题链接"),
+    F("editing", EDITING, doc="（可选）网页编辑器 /admin/ 的代码托管平台：backend、repo、api_root、app_id 等"),
 ], doc="网站整体设置")
 
 # The duty rule: a ledger duty has an interval (every_days), every other kind a date (due).

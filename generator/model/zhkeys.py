@@ -126,9 +126,15 @@ _add("stale_after_days", "久未更新天数")
 _add("closure_notice_days", "公示天数", "销号公示天数")
 _add("base_url", "网址", "公开网址", "网站的公开网址")
 _add("repo_url", "仓库地址", "数据仓库的网址")
-_add("edit_branch", "分支")
+_add("edit_branch branch", "分支")
 _add("license", "许可协议")
 _add("oversight", "监督渠道", "群众监督举报渠道")
+# site.yaml editing (the web editor's backend)
+_add("editing", "网页编辑器")
+_add("backend", "代码托管平台", "平台")
+_add("repo", "数据仓库", "仓库")
+_add("base_url", "登录地址")
+_add("api_root", "API 地址", "API地址")
 
 
 def key_for(word: str, keys: Container[str]) -> str | None:

@@ -96,3 +96,76 @@ def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000
             print(f"gongshi: 预览失败。\n{exc}", file=sys.stderr)
             return 1
     return 0
+
+
+def _stamp(folders: list[Path]) -> tuple:
+    """A cheap fingerprint of the editable folders: every file's path, size and mtime."""
+    out = []
+    for top in folders:
+        for dirpath, _dirs, names in os.walk(top):
+            for n in names:
+                try:
+                    st = os.stat(os.path.join(dirpath, n))
+                except OSError:
+                    continue
+                out.append((dirpath, n, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
+
+
+def serve_built(root: Path, as_of: date | None, host: str, port: int, data_dir: str = "data",
+                data: Path | None = None, poll: float = 1.0) -> int:
+    """Build the site and serve it from 127.0.0.1; rebuild when ``data/`` or ``content/`` change.
+
+    Unlike ``mkdocs serve``, a rebuild that fails (data with errors, as a half-done edit may
+    leave it) keeps serving the last good build, so the web editor at /admin/ stays usable
+    to fix the error. ``data`` overrides the plugin's data_dir (``--data``); ``data_dir`` is the
+    folder watched.
+    """
+    import http.server
+    import threading
+    import time
+
+    work = Path(tempfile.mkdtemp(prefix="gongshi-edit-"))
+    site = work / "site"
+    current = {"dir": site}
+
+    def build() -> bool:
+        with _env(as_of, data):
+            return _build(root / "mkdocs.yml", root, False, str(site)) == 0
+
+    if not build():
+        shutil.rmtree(work, ignore_errors=True)
+        return 1
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml",
+                          ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"}
+
+        def __init__(self, *a, **kw):
+            super().__init__(*a, directory=str(current["dir"]), **kw)
+
+        def log_message(self, fmt, *args):  # quiet: the clerk's terminal shows only what matters
+            pass
+
+    server = http.server.ThreadingHTTPServer((host, port), Handler)
+    url = f"http://{host}:{server.server_address[1]}/"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"预览网站：{url}  网页编辑器：{url}admin/  （按 Ctrl+C 停止）", file=sys.stderr, flush=True)
+    watched = [root / data_dir, root / "content"]
+    stamp = _stamp(watched)
+    try:
+        while True:
+            time.sleep(poll)
+            now = _stamp(watched)
+            if now != stamp:
+                stamp = now
+                if build():
+                    print("数据有改动，网站已重新生成", file=sys.stderr, flush=True)
+                else:
+                    print("数据有改动但有错误，网站仍是上一次的版本：请按上面的提示修改", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        shutil.rmtree(work, ignore_errors=True)

@@ -17,9 +17,10 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def _pages(site):
-    """path under the site ('' for the home page) → the page's HTML, for every page but 404.html."""
+    """path under the site ('' for the home page) → the page's HTML, for every page but 404.html and
+    the clerks' editor under /admin/ (its own app, not for search engines: robots.txt disallows it)."""
     return {("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"): p.read_text(encoding="utf-8")
-            for p in K.html_pages(site) if p.name == "index.html"}
+            for p in K.html_pages(site) if p.name == "index.html" and not p.relative_to(site).as_posix().startswith("admin/")}
 
 
 def _links(html_text, rel):
@@ -52,7 +53,7 @@ def test_every_page_has_its_canonical_link(sample_site):
 
 def test_robots_names_the_sitemap(sample_site):
     robots = (sample_site / "robots.txt").read_text(encoding="utf-8").splitlines()
-    assert "User-agent: *" in robots
+    assert "User-agent: *" in robots and "Disallow: /admin/" in robots
     assert f"Sitemap: {K.SAMPLE_BASE_URL}sitemap.xml" in robots
 
 

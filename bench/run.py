@@ -523,6 +523,12 @@ def bench_sizes(site: Path) -> dict:
     }
 
 
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     import urllib.request
 
@@ -564,12 +570,16 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
         text = original.decode("utf-8")
         if not text.endswith("\n"):
             text += "\n"
+        c1 = proc_cpu(proc.pid)
         t1 = time.perf_counter()
         ledger.write_text(text + entry, encoding="utf-8")
         while True:
             body = get(page)
             if body is not None and marker in body:
                 res["rebuild"] = time.perf_counter() - t1
+                # The server's own CPU time for it: on a loaded shared machine the wall time
+                # above mostly measures the other processes.
+                res["rebuild_cpu"] = proc_cpu(proc.pid) - c1
                 break
             if proc.poll() is not None:
                 raise SystemExit(f"gongshi serve exited with {proc.returncode} during the rebuild; see {log_path}")
@@ -1005,8 +1015,19 @@ def report(results: dict, scales: list[float], meta: dict) -> str:
         lambda r: " / ".join(f"{r['stages'][k]:.2f}" for k in ("load", "validate", "derive", "plan", "render")) + " s")
     row("… open-data exports (CSV, JSON, manifest, feeds), not in the line above",
         lambda r: f"{fsec(r['stages']['exports'])} (CPU {fsec(r['stages']['exports_cpu'])})")
-    row("`gongshi serve`: start until it serves", lambda r: fsec(r["serve"]["startup"]))
-    row("`gongshi serve`: one ledger entry appended → pledge page shows it", lambda r: fsec(r["serve"]["rebuild"]))
+    sver, ever = [], []
+    for s in scales:
+        st, b, ed = get(s, "serve", "startup"), get(s, "build", "wall"), get(s, "serve", "rebuild")
+        if st is not None and b is not None:
+            sver.append(f"S={s:g} {verdict(st <= b)}")
+        limit = {1.0: 1.0, 10.0: 3.0}.get(float(s))
+        if ed is not None and limit is not None:
+            ever.append(f"S={s:g} {verdict(ed <= limit)}")
+    row("`gongshi serve`: start until it serves", lambda r: fsec(r["serve"]["startup"]),
+        "≤ the clean build above", "; ".join(sver) or "—")
+    row("`gongshi serve`: one ledger entry appended → pledge page shows it (server's CPU time)",
+        lambda r: fsec(r["serve"]["rebuild"]) + (f" ({fsec(r['serve']['rebuild_cpu'])})" if "rebuild_cpu" in r["serve"] else ""),
+        "≤ 1 s at S=1; ≤ 3 s at S=10", "; ".join(ever) or "—")
     row("site (files; bytes; du)", lambda r: f"{r['sizes']['files']:,}; {fbytes(r['sizes']['bytes'])}; {fbytes(r['sizes']['du'])}")
     row("largest page (HTML)", lambda r: f"{fbytes(r['sizes']['largest'][0])} `{r['sizes']['largest'][1]}`")
     pl10 = get(s10, "sizes", "pledge_max")

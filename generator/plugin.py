@@ -6,6 +6,7 @@ generated page its escaped title and its pre-rendered body, ``on_env`` starts Pa
 search records while MkDocs renders the page templates, ``on_post_build`` puts the search
 bundle in place and fails the build if a body held executable markup, ``on_serve`` watches the
 data folder.
+Under ``gongshi serve`` (:mod:`generator.site.preview`) the plugin runs lazily: see ``lazy``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
+from generator.model.load import CachedSource
 from generator.publish.admin import AdminError, admin_files
 from generator.publish.files import AsIs, static_files
 from generator.publish.log import LogError
@@ -55,6 +57,9 @@ log = logging.getLogger("mkdocs.plugins.gongshi")
 
 # `gongshi build/serve --data DIR` reach the plugin through this (as --as-of does through GONGSHI_AS_OF).
 DATA_ENV = "GONGSHI_DATA"
+
+
+_UNSAFE = "构建后的安全检查没有通过（数据中的内容变成了可执行的标记）：\n"
 
 
 class GongshiConfig(base.Config):
@@ -89,13 +94,22 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     def on_startup(self, *, command, dirty):
         self.command = command  # `mkdocs serve` keeps its preview address as site_url
 
+    # Set by generator.site.preview before on_config: the data source that keeps parsed files
+    # between edits, and lazy mode: bodies rendered in-process when a page is asked for, the
+    # open-data files added by complete_files() only when the preview needs them.
+    source: CachedSource | None = None
+    lazy: bool = False
+    files_first = ("data/index.md",)  # pages that list the open-data files (lazy mode completes them first)
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             as_of = parse_as_of(os.environ.get("GONGSHI_AS_OF") or self.config.as_of)
         except AsOfError as exc:
             raise PluginError(str(exc)) from None
-        res = check(self.root, as_of, data_dir=self._data_dir())
+        data_dir = self._data_dir()
+        source = self.source.at(data_dir) if self.source is not None else None
+        res = check(self.root, as_of, source=source, data_dir=data_dir)
         bad = res.problems if self.config.strict else res.errors
         if not self.config.strict:
             for p in res.warnings:
@@ -164,10 +178,18 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                                         abs_src_path=str(ASSETS / "gongshi-search.js")))
             if self.indexer is not None:
                 self.indexer.cancel()  # a rebuild under `serve` that never reached on_post_build
-            self.indexer = Indexer()
+            self.indexer = Indexer(deferred=self.lazy)
             self.indexer.add(page_records(self.pages, self.view))
-        # The open data is made while the workers render page bodies; the open-data page, which
-        # lists each file's size, is planned again with them and rendered when MkDocs asks.
+        if not self.lazy:
+            self.complete_files(files, config)
+        return files
+
+    def complete_files(self, files: Files, config: MkDocsConfig) -> list[File]:
+        """Add the open-data files (lazy mode: when the preview first needs them); the files added.
+
+        The open data is made while the workers render page bodies; the open-data page, which
+        lists each file's size, is planned again with them and rendered when MkDocs asks."""
+        added = []
         sizes: dict[str, int] = {}
         try:
             generated = list(static_files(self.view, self.root, self.previous_manifest, self.events,
@@ -178,25 +200,27 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
-                files.append(AsIs.generated(config, uri, abs_src_path=str(spec)))
+                added.append(AsIs.generated(config, uri, abs_src_path=str(spec)))
             else:
-                files.append(File.generated(config, uri, content=spec))
+                added.append(File.generated(config, uri, content=spec))
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
+            files.append(added[-1])
         try:
             for uri, spec in admin_files(self.view, os.environ.get("GONGSHI_EDIT_API") or None,
                                          self._data_dir()):
                 if files.get_file_from_path(uri) is not None:
                     continue
                 if isinstance(spec, Path):
-                    files.append(File.generated(config, uri, abs_src_path=str(spec)))
+                    added.append(File.generated(config, uri, abs_src_path=str(spec)))
                 else:
-                    files.append(File.generated(config, uri, content=spec))
+                    added.append(File.generated(config, uri, content=spec))
+                files.append(added[-1])
         except AdminError as exc:
             raise PluginError(str(exc)) from None
         if "data/index.md" in self.by_uri:
             page = self.by_uri["data/index.md"] = data_page(sizes)
             self.pages = [page if p.src_uri == page.src_uri else p for p in self.pages]
-        return files
+        return added
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         gp = self.by_uri.get(page.file.src_uri)
@@ -230,7 +254,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if gp.kind == "search":
             return self.renderer.render(gp)  # the site's own form, with no data on it: not scanned
         assert self.bodies is not None
-        return self.bodies.get(gp)
+        body = self.bodies.get(gp)
+        if self.lazy and gp.src_uri in self.bodies.problems:  # a preview has no post-build: refuse the page now
+            raise PluginError(_UNSAFE + "\n".join(f"/{gp.url}: {what}" for what in self.bodies.problems.pop(gp.src_uri)))
+        return body
 
     @staticmethod
     def _generated(files: Files, p: Page) -> bool:
@@ -244,7 +271,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The open-data page lists file sizes known only after on_files, and the search page
         # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
         ahead = [p for p in self.pages if p.kind not in ("data", "search") and self._generated(files, p)]
-        workers = self.config.workers or default_workers()
+        workers = 1 if self.lazy else (self.config.workers or default_workers())
         self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
 
     def on_page_context(self, context: TemplateContext, *, page: MkPage, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
@@ -262,7 +289,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The same for every page: main.html states them under each hand-written page.
         env.globals["gs_as_of"] = self.view.as_of.isoformat()
         env.globals["gs_data_changed"] = self.data_changed.isoformat() if self.data_changed else None
-        if self.indexer is not None:
+        if self.indexer is not None and not self.lazy:  # lazy: the preview indexes in the background
             try:
                 self.indexer.start()
             except SearchIndexError as exc:
@@ -285,7 +312,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if self.config.scan:
                 problems += scan_search_index(Path(config.site_dir))
             if problems:
-                raise PluginError("构建后的安全检查没有通过（数据中的内容变成了可执行的标记）：\n" + "\n".join(problems))
+                raise PluginError(_UNSAFE + "\n".join(problems))
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.bodies is not None:

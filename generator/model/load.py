@@ -57,26 +57,62 @@ class Source:
         from outside the repository into the public site.
         """
         base = self.root / self.data_dir
-        out = []
+        out: list[str] = []
         self.symlinks = []
-        for dirpath, dirnames, filenames in os.walk(base):
-            rel = Path(dirpath).relative_to(self.root).as_posix()
-            for d in list(dirnames):
-                if os.path.islink(os.path.join(dirpath, d)):
-                    self.symlinks.append(f"{rel}/{d}")
-                    dirnames.remove(d)
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for f in filenames:
-                if f.startswith("."):
-                    continue
-                if os.path.islink(os.path.join(dirpath, f)):
-                    self.symlinks.append(f"{rel}/{f}")
-                else:
-                    out.append(f"{rel}/{f}")
+
+        # os.scandir rather than os.walk with a stat per name: `gongshi serve` lists after every edit.
+        def walk(folder: str, rel: str) -> None:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                return
+            for e in entries:
+                path = f"{rel}/{e.name}"
+                if e.is_dir():  # as os.walk sorts them: a link to a folder counts as a folder
+                    if e.is_symlink():
+                        self.symlinks.append(path)
+                    elif not e.name.startswith("."):
+                        walk(e.path, path)
+                elif not e.name.startswith("."):
+                    (self.symlinks if e.is_symlink() else out).append(path)
+
+        walk(str(base), base.relative_to(self.root).as_posix())
         return sorted(out)
 
     def read(self, rel: str) -> bytes:
         return (self.root / rel).read_bytes()
+
+    def stamp(self, rel: str) -> tuple | None:
+        """What identifies this version of a file for :class:`CachedSource`; None: do not cache."""
+        return None
+
+
+class CachedSource(Source):
+    """The disk, with each file's parsed records kept between loads (``gongshi serve``).
+
+    A file whose size, modification time and inode are unchanged is not read or parsed again:
+    its records and the problems its parsing found are replayed. Records are frozen, so sharing
+    them between loads is safe; everything that spans files is checked afresh on each load.
+    """
+
+    def __init__(self, root: Path, data_dir: str = "data"):
+        super().__init__(root, data_dir)
+        self.cache: dict[tuple, tuple] = {}
+        self.parsed: list[str] = []  # files parsed (not replayed) by the last load, for the preview's log
+
+    def stamp(self, rel: str) -> tuple | None:
+        try:
+            st = os.stat(self.root / rel)
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def at(self, data_dir: str) -> CachedSource:
+        """This source for the data folder ``data_dir``; a different folder than before starts afresh."""
+        if data_dir != self.data_dir:
+            self.data_dir = data_dir
+            self.cache.clear()
+        return self
 
 
 def load_dataset(data_dir: Path | str) -> tuple[R.Dataset, list[Problem]]:
@@ -102,6 +138,25 @@ def _read_tree(src: Source, rel: str, problems: Problems):
 
 def _convert(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None = None,
              names: dict[str, dict[str, str]] | None = None):
+    stamp = src.stamp(rel)
+    if stamp is None:
+        return _convert_file(src, rel, kind, problems, required, unit, names)
+    assert isinstance(src, CachedSource)
+    key = (rel, kind, required, unit)
+    hit = src.cache.get(key)
+    # A file with problems is read again each time: its messages may quote other files'
+    # records (``names``); a file without problems converts the same whatever they are.
+    if hit is None or hit[0] != stamp or hit[3]:
+        mine = Problems()
+        value, node = _convert_file(src, rel, kind, mine, required, unit, names)
+        hit = src.cache[key] = (stamp, value, node, mine.sorted())
+        src.parsed.append(rel)
+    problems.extend(hit[3])
+    return hit[1], hit[2]
+
+
+def _convert_file(src: Source, rel: str, kind: str, problems: Problems, required: bool, unit: str | None,
+                  names: dict[str, dict[str, str]] | None):
     node, ok = _read_tree(src, rel, problems)
     if not ok:
         return None, None
@@ -148,6 +203,11 @@ def _declared_ids(node, key: str = "id") -> set[str]:
 def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
     data = src.data_dir  # paths in messages and records are relative to the project root: data/…
     files = src.list()
+    if isinstance(src, CachedSource):
+        src.parsed = []
+        listed = set(files)
+        for key in [k for k in src.cache if k[0] not in listed]:
+            del src.cache[key]  # a deleted file's records go with it
     for link in getattr(src, "symlinks", ()):
         problems.error(link, 0, "", "不能使用符号链接（快捷方式）：请把文件本身放进仓库")
     declared = Declared()
@@ -255,7 +315,7 @@ def load(src: Source, problems: Problems) -> tuple[R.Dataset, Declared]:
         reports = {}
         for f in folder:
             if f.startswith(f"{base}/reports/") and f.endswith(".md") and f.count("/") == base.count("/") + 2:
-                rep = _load_report(src, f, uid, problems)
+                rep = _cached_report(src, f, uid, problems)
                 if rep is not None:
                     reports[rep.campaign] = rep
         units[uid] = R.UnitFolder(unit, lists["pledges"], lists["ledger"], lists["rectifications"], reports,
@@ -310,6 +370,21 @@ def _unknown_file(name: str, hint: str, options: Iterable[str] = ()) -> str:
     if name.endswith(".yml"):
         near = "（扩展名应为 .yaml，不是 .yml）"
     return f"无法识别的文件或文件夹“{name}”{near}：{hint}"
+
+
+def _cached_report(src: Source, rel: str, uid: str, problems: Problems) -> R.Report | None:
+    stamp = src.stamp(rel)
+    if stamp is None:
+        return _load_report(src, rel, uid, problems)
+    assert isinstance(src, CachedSource)
+    key = (rel, "report", True, uid)
+    hit = src.cache.get(key)
+    if hit is None or hit[0] != stamp:
+        mine = Problems()
+        hit = src.cache[key] = (stamp, _load_report(src, rel, uid, mine), None, mine.sorted())
+        src.parsed.append(rel)
+    problems.extend(hit[3])
+    return hit[1]
 
 
 def _load_report(src: Source, rel: str, uid: str, problems: Problems) -> R.Report | None:

@@ -6,6 +6,7 @@ that passes ``gongshi check`` is a link the page keeps.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -37,6 +38,7 @@ _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKERS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-+*]\s+|\d+[.)]\s+)|[*_`~]+")
 
 
+@functools.lru_cache(maxsize=1 << 19)  # the same notes again after each edit under `gongshi serve`
 def plain(text: str | None, limit: int = 0) -> str:
     """A one-line plain-text rendering (descriptions, feeds, search, tooltips).
 

@@ -88,14 +88,24 @@ def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
 
 
 def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000", data: Path | None = None) -> int:
-    from mkdocs.commands.serve import serve as mk_serve
+    """Preview ``root`` with live reload (:mod:`generator.site.preview`) until interrupted."""
+    import logging
 
+    from generator.site import preview
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    mk_log = logging.getLogger("mkdocs")
+    mk_log.addHandler(handler)
+    mk_log.setLevel(logging.INFO)
     with _env(as_of, data):
         try:
-            mk_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+            preview.serve(root, dev_addr)
         except (PluginError, Abort, ConfigurationError) as exc:
             print(f"gongshi: 预览失败。\n{exc}", file=sys.stderr)
             return 1
+        finally:
+            mk_log.removeHandler(handler)
     return 0
 
 

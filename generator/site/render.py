@@ -53,7 +53,11 @@ def _max_date(*dates) -> date | None:
 
 
 class Site:
-    """The derived views the pages need, computed once per build."""
+    """The derived views the pages need, each computed once per build, when first asked for.
+
+    A phase's page shows the record as of the phase's end: deriving it only when that page is
+    rendered keeps the plan cheap, which ``gongshi serve`` redoes after every edit.
+    """
 
     def __init__(self, view: Derived):
         self.view = view
@@ -98,13 +102,13 @@ def plan(view: Derived, events: list[Event] | None = None) -> list[Page]:
     ]
     for cid, c in ds.campaigns.items():
         pages.append(Page(f"campaigns/{cid}/index.md", f"campaigns/{cid}/", c.title, "campaign.html",
-                          {"campaign": c, "frozen": None, "phase": None}, edit=(c.loc.path, 1),
+                          {"campaign": c, "phase": None}, edit=(c.loc.path, 1),
                           description=text.plain(c.summary, 140) or c.title, kind="campaign"))
         for ph in c.phases:
             frozen_on = ph.end if ph.end is not None and ph.end <= view.as_of else view.as_of
             pages.append(Page(f"campaigns/{cid}/{ph.id}/index.md", f"campaigns/{cid}/{ph.id}/",
                               f"{c.title} · {ph.name}阶段公示", "campaign.html",
-                              {"campaign": c, "phase": ph, "frozen": site.as_of(frozen_on),
+                              {"campaign": c, "phase": ph, "frozen_on": frozen_on, "views": site,
                                "final": ph.end is not None and ph.end <= view.as_of},
                               edit=(ph.loc.path, ph.loc.line), kind="phase",
                               description=f"{c.title}{ph.name}阶段各单位责任完成情况（截至 {frozen_on}）"))
@@ -147,6 +151,13 @@ def plan(view: Derived, events: list[Event] | None = None) -> list[Page]:
     return pages
 
 
+def page_view(page: Page) -> Derived | None:
+    """The record as of the date a page is frozen at (a phase's end), or None: as of the build."""
+    if "frozen_on" not in page.context:
+        return None
+    return page.context["views"].as_of(page.context["frozen_on"])
+
+
 def _rect_updated(r: RectView) -> date:
     dates = [r.rect.found, *(u.date for u in r.updates), *(o.date for o in r.objections)]
     if r.closure:
@@ -162,6 +173,25 @@ def relative(from_url: str, to_url: str) -> str:
     to_url, _, frag = to_url.partition("#")
     rel = get_relative_url(to_url or "./", from_url or ".")
     return rel + "#" + frag if frag else rel
+
+
+class _MemoryBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, by name and source checksum, across Jinja environments:
+    ``gongshi serve`` makes new environments after every edit and need not compile again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE = _MemoryBytecode()
 
 
 class Renderer:
@@ -181,6 +211,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=BYTECODE,
         )
         self.env.filters["md"] = lambda t: jinja2.utils.markupsafe.Markup(markup.render(t))
         self.env.filters["plain"] = text.plain
@@ -199,7 +230,7 @@ class Renderer:
         self.edit_base = edit_base
 
     def render(self, page: Page) -> str:
-        view = page.context.get("frozen") or self.view
+        view = page_view(page) or self.view
         ds = self.view.dataset
 
         def u(target: str) -> str:

@@ -21,6 +21,7 @@ import html
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -124,17 +125,30 @@ class Indexer:
     Records are written as small HTML files into a scratch folder; ``start`` launches Pagefind
     on them (the build goes on rendering pages meanwhile, on the other core), ``finish`` waits
     and moves the finished bundle into the site, ``cancel`` stops it when the build fails.
+    ``deferred`` keeps the records until ``start`` (``gongshi serve`` starts in the background).
     """
 
-    def __init__(self, language: str = LANGUAGE):
+    def __init__(self, language: str = LANGUAGE, deferred: bool = False):
         self.language = language
         self.count = 0
+        self.deferred = deferred
+        self._pending: list[Iterable[tuple[str, str]]] = []
         self._tmp = Path(tempfile.mkdtemp(prefix="gongshi-search-"))
         self._src = self._tmp / "records"
         self._proc: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._cancelled = False
 
     def add(self, records: Iterable[tuple[str, str]]) -> None:
+        if self.deferred:
+            self._pending.append(records)
+        else:
+            self._write(records)
+
+    def _write(self, records: Iterable[tuple[str, str]]) -> None:
         for url, doc in records:
+            if self._cancelled:
+                raise SearchIndexError("搜索索引已取消")
             rel = url.strip("/")
             path = self._src / rel / "index.html" if rel else self._src / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,21 +158,27 @@ class Indexer:
     def start(self) -> None:
         from pagefind.service import get_executable
 
+        pending, self._pending, self.deferred = self._pending, [], False
+        for records in pending:
+            self._write(records)
         exe = get_executable()
         if exe is None:
             raise SearchIndexError("找不到 Pagefind 程序（pip 包 pagefind[extended]），无法生成搜索索引。")
         cmd = [str(exe), "--site", str(self._src), "--output-path", str(self._tmp / BUNDLE_DIR),
                "--force-language", self.language]
-        # Pagefind writes to its own copy of the descriptor; ours can close at once.
-        with open(self._tmp / "pagefind.log", "wb") as log:
-            self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with self._lock:  # cancel() from another thread kills what was started, or nothing starts
+            if self._cancelled:
+                raise SearchIndexError("搜索索引已取消")
+            # Pagefind writes to its own copy of the descriptor; ours can close at once.
+            with open(self._tmp / "pagefind.log", "wb") as log:
+                self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def finish(self, site_dir: Path) -> int:
         """Wait for Pagefind, put its bundle at ``site_dir/pagefind``; the number of pages indexed."""
-        if self._proc is None:
-            self.start()
-        assert self._proc is not None
         try:
+            if self._proc is None:
+                self.start()
+            assert self._proc is not None
             rc = self._proc.wait()
             if rc != 0:
                 tail = (self._tmp / "pagefind.log").read_bytes().decode("utf-8", "replace")[-2000:]
@@ -175,9 +195,11 @@ class Indexer:
             self.cleanup()
 
     def cancel(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
+        with self._lock:
+            self._cancelled = True
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.kill()
+                self._proc.wait()
         self.cleanup()
 
     def cleanup(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from generator.model.text import plain
 from generator.view.derive import Derived
 
 
@@ -78,6 +79,4 @@ def events(view: Derived) -> list[Event]:
 
 
 def _short(text: str | None, limit: int = 120) -> str:
-    from generator.model.text import plain
-
     return plain(text, limit)

@@ -202,3 +202,35 @@ def test_symlinked_data_file_pointing_outside_is_an_error(project, tmp_path):
     (project / "data/units/swj/rectifications.yaml").symlink_to(outside)
     lines = errors_of(project)
     assert any(ln.startswith("data/units/swj/rectifications.yaml") for ln in lines), "\n".join(lines)
+
+
+def test_cached_source_reparses_only_changed_files_and_loads_the_same(project):
+    """`gongshi serve` keeps each file's records: a second load parses only what changed, and
+    every load equals a fresh one, problems included (a broken file, then a deleted one)."""
+    from generator.model.load import CachedSource
+
+    def fresh():
+        p = Problems()
+        ds, declared = load(Source(project), p)
+        return ds, declared, p.sorted()
+
+    def cached():
+        p = Problems()
+        ds, declared = load(src, p)
+        return ds, declared, p.sorted()
+
+    src = CachedSource(project)
+    assert cached() == fresh()
+    assert len(src.parsed) == len([f for f in src.list() if f.endswith((".yaml", ".md"))])  # data and reports
+    assert cached() == fresh() and src.parsed == []
+
+    ledger = project / "data/units/fgw/ledger.yaml"
+    write(project, "data/units/fgw/ledger.yaml", ledger.read_text(encoding="utf-8") + "- date: [2025\n")
+    broken = cached()
+    assert src.parsed == ["data/units/fgw/ledger.yaml"]
+    assert broken == fresh() and any(p.path == "data/units/fgw/ledger.yaml" for p in broken[2])
+
+    # A file with problems is read again each time (its messages may name other files' records).
+    (project / "data/units/swj/ledger.yaml").unlink()
+    assert cached() == fresh() and src.parsed == ["data/units/fgw/ledger.yaml"]
+    assert not any(k[0] == "data/units/swj/ledger.yaml" for k in src.cache)

@@ -227,13 +227,13 @@ def test_one_partial_overridden_everywhere(sample_view, tmp_path):
 
 def test_frozen_phase_report_uses_the_phase_end(sample_view):
     """/campaigns/<c>/<phase>/ is the record as of the phase's end (contract §5)."""
-    from generator.site.render import plan
+    from generator.site.render import page_view, plan
 
     p = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/qidong/"]
-    assert p.context["frozen"].as_of.isoformat() == "2025-03-31"
+    assert page_view(p).as_of.isoformat() == "2025-03-31"
     assert p.context["final"] is True
     q = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/zongjie/"]
-    assert q.context["frozen"].as_of == sample_view.as_of and q.context["final"] is False
+    assert page_view(q).as_of == sample_view.as_of and q.context["final"] is False
 
 
 def _render_at(project, as_of, drop=()):

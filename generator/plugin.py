@@ -119,7 +119,10 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             raise PluginError("数据有错误，网站没有生成：\n" + format_problems(bad, "text"))
         self.view = res.derived
         try:  # the sitemap and canonical links: base_url in site.yaml is the one public address
-            config.site_url = seo.site_url(self.view.site.base_url, config.site_url, self.command == "serve")
+            # `mkdocs serve` keeps its preview address; gongshi's own preview (lazy) serves exactly what a
+            # build publishes, canonical links and sitemap included.
+            config.site_url = seo.site_url(self.view.site.base_url, config.site_url,
+                                           self.command == "serve" and not self.lazy)
         except seo.AddressError as exc:
             raise PluginError(str(exc)) from None
         # The event stream (newest first): the home and updates pages, the feeds and the
@@ -244,8 +247,6 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if uid is not None:  # main.html announces the unit's own feed beside the site's
             page.meta["gs_unit_feed"] = f"units/{uid}/feed.xml"
             page.meta["gs_unit_name"] = self.view.dataset.units[uid].unit.name
-        if gp.updated:
-            page.meta["gs_updated"] = gp.updated.isoformat()
         page.edit_url = self._edit_url(gp)
         return ""
 
@@ -293,6 +294,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The same for every page: main.html states them under each hand-written page.
         env.globals["gs_as_of"] = self.view.as_of.isoformat()
         env.globals["gs_data_changed"] = self.data_changed.isoformat() if self.data_changed else None
+        # The sitemap's <lastmod>: each generated page's own last change, known before any page is
+        # rendered (the preview renders the sitemap before the pages it lists).
+        env.globals["gs_updated"] = {p.src_uri: p.updated.isoformat() for p in self.pages if p.updated}
         if self.indexer is not None and not self.lazy:  # lazy: the preview indexes in the background
             try:
                 self.indexer.start()

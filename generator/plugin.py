@@ -31,13 +31,15 @@ from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.model.load import CachedSource
 from generator.publish.admin import AdminError, admin_files
-from generator.publish.files import static_files
+from generator.publish.files import AsIs, static_files
 from generator.publish.log import LogError
-from generator.site import ASSETS
+from generator.site import ASSETS, seo
 from generator.site.charts import stylesheet
+from generator.site.facets import SORTABLE_KINDS
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, data_page, plan
 from generator.site.scan import scan_fragment, scan_search_index
+from generator.site.scrollregions import ScrollRegions
 from generator.site.search import Indexer, SearchIndexError, content_record, page_records
 from generator.view.events import events
 from generator.view.pipeline import AsOfError, check, parse_as_of
@@ -88,6 +90,11 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     supports_multiple_instances = False
     indexer: Indexer | None = None  # set per build by on_files; on_build_error may come first
     bodies: Prerender | None = None
+    command = "build"
+
+    def on_startup(self, *, command, dirty):
+        self.command = command  # `mkdocs serve` keeps its preview address as site_url
+
     # Set by generator.site.preview before on_config: the data source that keeps parsed files
     # between edits, and lazy mode: bodies rendered in-process when a page is asked for, the
     # open-data files added by complete_files() only when the preview needs them.
@@ -111,6 +118,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         if bad:
             raise PluginError("数据有错误，网站没有生成：\n" + format_problems(bad, "text"))
         self.view = res.derived
+        try:  # the sitemap and canonical links: base_url in site.yaml is the one public address
+            # `mkdocs serve` keeps its preview address; gongshi's own preview (lazy) serves exactly what a
+            # build publishes, canonical links and sitemap included.
+            config.site_url = seo.site_url(self.view.site.base_url, config.site_url,
+                                           self.command == "serve" and not self.lazy)
+        except seo.AddressError as exc:
+            raise PluginError(str(exc)) from None
         # The event stream (newest first): the home and updates pages, the feeds and the
         # "data last changed" date of every page come from it.
         self.events = events(self.view)
@@ -124,8 +138,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The header shows site_name unescaped; the title comes from data, so escape it.
         # Markup: Material's logo links apply |e again, which would show entities as text.
         config.site_name = markupsafe.Markup(html.escape(self.view.site.title, quote=True))
-        if "assets/gongshi.css" not in config.extra_css:
-            config.extra_css.append("assets/gongshi.css")
+        if not any(isinstance(x, ScrollRegions) for x in config.markdown_extensions):
+            # Hand-written pages' tables and code blocks by keyboard. Python-Markdown takes an
+            # Extension instance where MkDocs' option type names only strings.
+            config.markdown_extensions.append(ScrollRegions())  # type: ignore[arg-type]
+        for css in ("assets/gongshi.css", "assets/gongshi-facets.css"):
+            if css not in config.extra_css:
+                config.extra_css.append(css)
         return config
 
     def _data_dir(self) -> str:
@@ -185,7 +204,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             if files.get_file_from_path(uri) is not None:
                 continue
             if isinstance(spec, Path):
-                added.append(File.generated(config, uri, abs_src_path=str(spec)))
+                added.append(AsIs.generated(config, uri, abs_src_path=str(spec)))
             else:
                 added.append(File.generated(config, uri, content=spec))
                 sizes[uri] = len(spec) if isinstance(spec, bytes) else len(spec.encode("utf-8"))
@@ -222,8 +241,12 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         page.meta.setdefault("hide", ["toc"])
         if gp.kind == "search":
             page.meta["gs_search"] = True  # main.html loads the search script on this page only
-        if gp.updated:
-            page.meta["gs_updated"] = gp.updated.isoformat()
+        if gp.kind in SORTABLE_KINDS:
+            page.meta["gs_sortable"] = True  # main.html loads the table sorting scripts
+        uid = seo.unit_of(gp.context)
+        if uid is not None:  # main.html announces the unit's own feed beside the site's
+            page.meta["gs_unit_feed"] = f"units/{uid}/feed.xml"
+            page.meta["gs_unit_name"] = self.view.dataset.units[uid].unit.name
         page.edit_url = self._edit_url(gp)
         return ""
 
@@ -271,6 +294,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         # The same for every page: main.html states them under each hand-written page.
         env.globals["gs_as_of"] = self.view.as_of.isoformat()
         env.globals["gs_data_changed"] = self.data_changed.isoformat() if self.data_changed else None
+        # The sitemap's <lastmod>: each generated page's own last change, known before any page is
+        # rendered (the preview renders the sitemap before the pages it lists).
+        env.globals["gs_updated"] = {p.src_uri: p.updated.isoformat() for p in self.pages if p.updated}
         if self.indexer is not None and not self.lazy:  # lazy: the preview indexes in the background
             try:
                 self.indexer.start()

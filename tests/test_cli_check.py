@@ -70,7 +70,7 @@ def _many_errors(project):
     return [
         (f"data/campaigns/{CAMPAIGN}.yaml", 11, "phases[0].end"),
         ("data/site.yaml", 3, "timezone"),
-        ("data/units/fgw/unit.yaml", 0, ""),
+        ("data/units/fgw/unit.yaml", 1, ""),
         ("data/units/swj/unit.yaml", 3, "category"),
     ]
 
@@ -111,7 +111,7 @@ def test_format_json(project):
     assert it == {"path": "data/site.yaml", "line": 3, "key": "timezone", "level": "error",
                   "message": "“Nowhere/City”不是有效的时区名称，如 Asia/Shanghai"}
     empty = next(i for i in items if i["path"] == "data/units/fgw/unit.yaml")
-    assert empty["line"] == 0 and empty["key"] == ""
+    assert empty["line"] == 1 and empty["key"] == ""
     assert [(i["path"], i["line"]) for i in items] == sorted((i["path"], i["line"]) for i in items)
 
 
@@ -129,11 +129,14 @@ def test_format_github(project):
         "::error file=data/units/fgw/ledger.yaml,line=3::ledger[0].progress：超出范围：应在 0 到 100 之间，实际是 120"]
 
 
-def test_format_github_for_a_whole_file(project):
+def test_format_github_for_an_empty_file_points_at_line_1(project):
+    # An annotation without a line is not shown beside the file in a pull request's diff.
     write(project, "data/units/swj/unit.yaml", "")
     rc, out, err = cli(project, "check", "--format", "github")
     assert rc == 1
-    assert "::error file=data/units/swj/unit.yaml::文件是空的：请按字段参考填写内容" in out.splitlines()
+    assert "::error file=data/units/swj/unit.yaml,line=1::文件是空的：请按字段参考填写内容" in out.splitlines()
+    rc, out, err = cli(project, "check")
+    assert "data/units/swj/unit.yaml:1: 文件是空的：请按字段参考填写内容" in (out + err)
 
 
 def test_github_actions_adds_annotations_to_text(project):

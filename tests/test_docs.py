@@ -69,3 +69,15 @@ def test_contract_fields_are_in_the_schema():
         m = re.match(r"\|\s*([a-z_]+)\s*\|", line)
         if kind and m and m.group(1) not in ("key", "kind"):
             assert m.group(1) in schema.key_paths(kind), f"{kind}: contract key {m.group(1)} missing from the schema"
+
+
+def test_dev_usage_and_readme_name_every_command():
+    root = Path(__file__).resolve().parent.parent
+    dev = (root / "dev").read_text(encoding="utf-8")
+    commands = re.findall(r"^  ([a-z]+)\)$", dev, flags=re.M)
+    assert {"serve", "build", "test"} <= set(commands), commands
+    usage = next(line for line in dev.splitlines() if "usage:" in line)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for cmd in commands:
+        assert f"./dev {cmd}" in usage, f"./dev's usage line does not name {cmd}"
+        assert f"./dev {cmd}" in readme, f"README.md does not name ./dev {cmd}"

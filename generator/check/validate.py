@@ -57,6 +57,7 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
         _pledges(folder, declared, today, problems)
         _ledger(uid, folder, declared, today, problems)
         _rectifications(uid, folder, declared, today, problems)
+        _evidence_types(f"{ds.data_dir}/units/{uid}", folder, problems)
         for rep in folder.reports.values():
             if rep.campaign not in declared.campaigns:
                 problems.error(rep.loc.path, 0, "",
@@ -356,6 +357,20 @@ def names_unit(who: str, unit: R.Unit) -> bool:
         return True
     # “县发改委”, “发改委（自查）”: the short name or full name inside the text names the unit too.
     return any(len(n) >= 2 and n in w for n in names if n != norm(unit.id))
+# Evidence is published as it is, from the site's own address: a browser runs the scripts of a web
+# page or an SVG drawing served there as if the site had written them. Such files are refused.
+ACTIVE_EVIDENCE = {".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js", ".mjs",
+                   ".css", ".swf", ".wasm"}
+
+
+def _evidence_types(folder_path: str, folder: R.UnitFolder, problems: Problems) -> None:
+    for ev in sorted(folder.evidence):
+        dot = ev.rfind(".")
+        suffix = ev[dot:].lower() if dot > ev.rfind("/") else ""
+        if suffix in ACTIVE_EVIDENCE:
+            problems.error(f"{folder_path}/{ev}", 1, "",
+                           f"证明材料不能是网页、矢量图或脚本文件（{suffix}）：网站会原样发布它，浏览器会运行其中的脚本。"
+                           "请另存为 PDF 或图片（PNG、JPG）后再放进 evidence/ 文件夹，并删去这个文件")
 
 
 def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, evidence: tuple[str, ...]) -> None:

@@ -247,7 +247,8 @@ def _convert_now(src: Source, rel: str, kind: str, problems: Problems, required:
         return None, None
     if node is None:
         if required:
-            problems.error(rel, 0, "", "文件是空的：请按字段参考填写内容")
+            # Line 1, not 0: the file exists, and an annotation (GitHub, Forgejo) needs a line to point at.
+            problems.error(rel, 1, "", "文件是空的：请按字段参考填写内容")
             return None, None
         return (), Facts()
     return schema.convert(kind, node, schema.Ctx(rel, problems, names), unit), _facts(kind, node)

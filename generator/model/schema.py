@@ -608,7 +608,7 @@ SITE = Obj(R.Site, [
     F("unit_categories", _list(TEXT, 1),
       doc="单位类别，默认：乡镇政府、综合性部门、审批职能部门、司法执法部门、宣传部门、重点工作专班、其他"),
     F("oversight", OVERSIGHT, True, "群众反映问题的渠道：hotline、email、address、report_url，至少一项"),
-    F("base_url", TEXT, doc="（可选）网站的公开地址，如 https://gongshi.example.org/，用于二维码、订阅源和公示单"),
+    F("base_url", TEXT, doc="（可选）网站的公开地址，如 https://gongshi.example.org/，用于二维码、订阅源、公示单、网站地图和规范链接"),
     F("repo_url", TEXT, doc="（可选）数据仓库地址，如 https://github.com/org/repo，用于“编辑此页”链接"),
     F("edit_branch", TEXT, doc="（可选）“编辑此页”指向的分支，默认 main"),
     F("license", TEXT, doc="（可选）开放数据的许可协议，如 CC-BY-4.0"),

@@ -6,15 +6,31 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from mkdocs.structure.files import File
+
 from generator.model import schema
 from generator.publish import export
 from generator.publish.datapackage import datapackage
 from generator.publish.feeds import feed_files
 from generator.publish.log import build_log, read_log
+from generator.site.facets import asset_files
+from generator.site.seo import robots_txt
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
 
 Spec = Path | str | bytes
+
+
+class AsIs(File):
+    """A file published byte for byte at its own path. Evidence is referred to by its path in the
+    open data (``evidence/x.md`` under ``/units/<unit>/``); MkDocs would turn a ``.md`` file into a
+    page at ``…/x/`` (and run its raw HTML), so none of these is a page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
 
 
 def _json(value) -> str:
@@ -53,6 +69,8 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
     for kind in schema.KINDS:
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
     yield from feed_files(view, events)
+    yield "robots.txt", robots_txt(view.dataset.site.base_url)
+    yield from asset_files(view.dataset.site.unit_categories)  # table facets and sorting
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

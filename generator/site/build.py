@@ -18,6 +18,8 @@ from mkdocs.commands import build as mk_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from generator.site import staging
+
 
 @contextmanager
 def _env(as_of: date | None, data: Path | None):
@@ -54,7 +56,9 @@ def build_site(root: Path, as_of: date | None = None, strict: bool = False, out:
 def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
     target = Path(out).resolve() if out else root / "site"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-building-", dir=target.parent))
+    staging.sweep(target)  # what builds killed midway left beside site/
+    stage = staging.Staging(target.parent)
+    tmp = stage.path
     try:
         cfg = load_config(str(config_file), site_dir=str(tmp), strict=strict)
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -63,17 +67,20 @@ def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
         finally:
             cfg.plugins.on_shutdown()
     except (PluginError, Abort, ConfigurationError) as exc:
+        stage.release()
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"gongshi: 构建失败，原有的 site/ 没有改动。\n{exc}", file=sys.stderr)
         return 1
     except BaseException:
+        stage.release()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = None
     if target.exists():
-        old = target.with_name(f".site-old-{os.getpid()}")
+        old = target.with_name(f"{staging.OLD}{os.getpid()}")
         os.replace(target, old)
     os.replace(tmp, target)
+    stage.release()
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     print(f"已生成网站：{target}", file=sys.stderr)

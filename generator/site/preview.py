@@ -36,7 +36,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 import watchdog.events
@@ -472,7 +471,9 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
         gen = preview.gen
         assert gen is not None
         host, _, port = dev_addr.rpartition(":")
-        mount_path = urlsplit(gen.config.site_url or "/").path
+        # The preview answers at its own root whatever the path of base_url: every link in the site is
+        # relative, and site_url holds the public address (canonical links, sitemap), as in a build.
+        mount_path = "/"
         server = PreviewServer(preview, host or "127.0.0.1", int(port), mount_path)
         # The project folder itself is watched for mkdocs.yml only: editors replace a file when
         # they save it, which a watch on the file alone would lose.

@@ -19,7 +19,7 @@ from generator.model import labels, text
 from generator.model import records as R
 from generator.model.forge import report_query
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
-from generator.site import charts, markup, qr
+from generator.site import charts, facets, markup, qr
 from generator.view.derive import DONE_PLEDGE, OPEN_PLEDGE, Derived, RectView, derive, pledge_indicator
 from generator.view.events import Event
 from generator.view.events import events as all_events
@@ -117,6 +117,16 @@ def plan(view: Derived, events: list[Event] | None = None) -> list[Page]:
         pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/",
                           f"{campaign.title if campaign else cid} · 考核评比结果", "evaluation.html", {"ev": ev, "campaign": campaign},
                           edit=(ev.evaluation.loc.path, 1), updated=ev.evaluation.published, kind="evaluation"))
+    # /evaluations/<campaign>/ is a stable URL (contract §5): before its evaluation is published
+    # it answers that it is not yet, with the planned date when the evaluation file gives one.
+    for cid, c in ds.campaigns.items():
+        if cid in view.evaluations:
+            continue
+        planned = ds.evaluations.get(cid)
+        pages.append(Page(f"evaluations/{cid}/index.md", f"evaluations/{cid}/", f"{c.title} · 考核评比结果",
+                          "evaluation_pending.html", {"campaign": c, "planned": planned.published if planned else None},
+                          kind="evaluation-pending",
+                          description=f"{c.title}的考核评比结果尚未公布"))
     for uid, folder in ds.units.items():
         u = folder.unit
         pv = view.by_unit.get(uid, [])
@@ -217,6 +227,7 @@ class Renderer:
             line_chart=lambda *a, **k: jinja2.utils.markupsafe.Markup(charts.line_chart(*a, **k)),
             pledge_indicator=pledge_indicator,
             qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
+            unit_facets=facets.unit_facets, pledge_facets=facets.pledge_facets, pledge_tokens=facets.pledge_tokens,
         )
         self.edit_base = edit_base
 

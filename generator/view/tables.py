@@ -26,6 +26,10 @@ class Column:
 
 _PLEDGE_STATES = tuple(s.value for s in PledgeState)
 _RECT_STATES = tuple(s.value for s in RectState)
+# Evidence paths resolve as written: each file is published byte for byte at that path under its
+# unit's page (a .md file too: it is served as the text file it is, not made into a page).
+EVIDENCE_DOC = ("证明材料，多个以空格分隔；空 = 没有。每项是网址，或以 evidence/ 开头的文件路径：该文件原样发布在"
+                "网站的 /units/<unit>/<路径>（如 /units/fgw/evidence/a.pdf；.md 文件也原样发布为文本文件，不转成网页）")
 
 # The one place where the open-data columns are written down.  Column order is part of the
 # contract: the first columns are fixed (§5), more may follow.
@@ -79,7 +83,7 @@ TABLES: dict[str, tuple[str, str, tuple[Column, ...]]] = {
         Column("date", "date", "日期", "工作完成的日期"),
         Column("progress", "integer", "进度", "这条记录之后承诺的完成进度（百分比，0 到 100）", minimum=0, maximum=100),
         Column("note", "string", "工作内容", "做了什么（Markdown 文本）"),
-        Column("evidence", "string", "证明材料", "证明材料：网址，或网站上 /units/<unit>/evidence/ 下的文件，多个以空格分隔；空 = 没有"),
+        Column("evidence", "string", "证明材料", EVIDENCE_DOC),
         Column("value", "number", "指标值", "承诺指标在这一天的实测值；空 = 没有"),
         Column("correction", "string", "更正说明", "进度低于上一条记录时的更正理由；空 = 不是更正"),
         Column("seq", "integer", "序号", "这条记录在单位台账文件（ledger.yaml）中的位置，从 0 开始；同一天有多条时，序号大的为准",

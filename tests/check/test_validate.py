@@ -324,6 +324,20 @@ def test_evidence_in_a_subfolder_is_fine(project):
     clean(project)
 
 
+@pytest.mark.parametrize("name", ["baogao.html", "tu/chart.SVG", "x.js"])
+def test_evidence_that_a_browser_would_run_is_refused(project, name):
+    # Published as it is from the site's own address, a web page or SVG would run its scripts there,
+    # whether or not a ledger entry points at it.
+    write(project, f"data/units/fgw/evidence/{name}", b"<script>alert(1)</script>")
+    find(errors_of(project), f"data/units/fgw/evidence/{name}", 1, "", "不能是网页、矢量图或脚本文件", "PDF 或图片")
+
+
+def test_evidence_pictures_and_documents_are_fine(project):
+    for name in ("a.png", "b.JPG", "c.pdf", "d.txt", "e.md", "f.docx"):
+        write(project, f"data/units/fgw/evidence/{name}", b"x")
+    clean(project)
+
+
 def test_missing_closure_evidence(project):
     write(project, RECTS, replace(RECTS_FGW, "      - evidence/qingdan.pdf", "      - evidence/zhenggai.pdf"))
     find(errors_of(project), RECTS, 19, "rectifications[0].closure.evidence[0]", "找不到佐证文件")

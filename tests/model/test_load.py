@@ -79,18 +79,18 @@ def test_empty_inspections_file_is_fine(project):
 @pytest.mark.parametrize("content", ["", "\n\n", "# 待填写\n"])
 def test_empty_unit_yaml_is_an_error(project, content):
     write(project, "data/units/swj/unit.yaml", content)
-    find(errors_of(project), "data/units/swj/unit.yaml", 0, "", "文件是空的")
+    find(errors_of(project), "data/units/swj/unit.yaml", 1, "", "文件是空的")
 
 
 def test_empty_site_yaml_is_an_error(project):
     write(project, "data/site.yaml", "")
-    find(errors_of(project), "data/site.yaml", 0, "", "文件是空的")
+    find(errors_of(project), "data/site.yaml", 1, "", "文件是空的")
 
 
 def test_empty_campaign_file_is_an_error(project):
     rel = f"data/campaigns/{CAMPAIGN}.yaml"
     write(project, rel, "")
-    find(errors_of(project), rel, 0, "", "文件是空的")
+    find(errors_of(project), rel, 1, "", "文件是空的")
 
 
 def test_missing_site_yaml(project):

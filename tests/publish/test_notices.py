@@ -38,6 +38,13 @@ EXTRA_PLEDGE = """- id: tuijin
   published: 2025-02-01
   deadline: 2025-12-31
   responsible: 县市场监督管理局企业注册登记股股长赵六
+- id: bingban
+  campaign: zhudong-fuwu
+  title: 工程建设项目“并联审批”
+  commitment: 工程建设项目审批各环节由“串联”改为“并联”。
+  published: 2025-02-01
+  deadline: 2026-12-31
+  responsible: 毛文杰（审批股股长）
 """
 
 
@@ -125,10 +132,10 @@ def test_notice_lists_every_current_pledge(built, view):
     for text in (fgw.name, fgw.head, fgw.service_officer, "0375-1234567", "监督电话"):
         assert text in page, text
     current = current_pledges(view, "fgw")
-    assert {p.id for p in current} == {"wangban", "tuijin"}
+    assert {p.id for p in current} == {"wangban", "tuijin", "bingban"}
     for p in current:
         assert html.escape(p.title, quote=False) in page, p.title
-        assert html.escape(p.responsible, quote=False) in page
+        assert html.escape(p.responsible, quote=False) in re.sub(r"<[^>]+>", "", page)  # name and post in two spans
         assert f"{p.deadline.year}年{p.deadline.month}月{p.deadline.day}日" in page
     assert "常态化走访企业" not in page  # withdrawn
     assert "<b>“一网通办”</b>" not in page and "&lt;b&gt;“一网通办”&lt;/b&gt;" in page
@@ -295,6 +302,18 @@ def test_notice_prints_to_a4_pdf_with_every_pledge_and_scannable_codes(built, vi
         for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"):
             loc = page.locator(chrome)
             assert loc.count() == 0 or not loc.first.is_visible(), f"{chrome} shows in print"
+
+        # The 责任人 column: a name on one line, its post (审批股股长) on the next, not cut every
+        # two or three characters; the deadline on one line. Lines counted from the text's boxes.
+        lines = page.evaluate("""() => Array.from(document.querySelectorAll('.gs-notice-table tbody tr')).map(tr => {
+            const n = (el) => { if (!el) return 0; const r = document.createRange(); r.selectNodeContents(el);
+                                return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; };
+            return [tr.querySelector('.gs-notice-name')?.textContent, n(tr.querySelector('.gs-notice-name')),
+                    n(tr.querySelector('.gs-notice-post')), n(tr.querySelector('.gs-notice-due'))]; })""")
+        rows = {name: (nl, pl, dl) for name, nl, pl, dl in lines}
+        assert rows["毛文杰"] == (1, 1, 1), lines
+        assert all(dl == 1 for _, _, _, dl in lines), lines
+        assert page.locator("tr", has_text="毛文杰").locator(".gs-notice-post").inner_text() == "（审批股股长）"
 
         # 3. The QR codes, photographed, decode to the pages' addresses.
         shot = tmp_path / "unit-qr.png"

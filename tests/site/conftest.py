@@ -55,6 +55,19 @@ def sample_site(tmp_path_factory, sample_project) -> Path:
 
 
 @pytest.fixture(scope="session")
+def full_site(tmp_path_factory, sample_project) -> Path:
+    """The sample with the repository's own mkdocs.yml and content/ (the editors' guide: wide
+    tables, code blocks), built as of 2025-10-29, the day before its evaluation is published."""
+    root = tmp_path_factory.mktemp("full-built") / "proj"
+    shutil.copytree(sample_project, root)
+    shutil.copy(K.REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.rmtree(root / "content")
+    shutil.copytree(K.REPO / "content", root / "content")
+    _build_ok(K.gongshi_build(root, K.FULL_AS_OF), "gongshi build (sample with the guide)")
+    return root / "site"
+
+
+@pytest.fixture(scope="session")
 def bench_project(tmp_path_factory) -> Path:
     """``bench/make_data.py --scale 0.05`` (every state of the contract), as of the real today."""
     root = K.make_project(tmp_path_factory.mktemp("bench") / "proj")
@@ -158,6 +171,11 @@ def sample_url(server, sample_site) -> str:
 
 
 @pytest.fixture(scope="session")
+def full_url(server, full_site) -> str:
+    return server[1]("full", full_site)
+
+
+@pytest.fixture(scope="session")
 def bench_url(server, bench_site) -> str:
     return server[1]("bench", bench_site)
 
@@ -211,9 +229,9 @@ def browse(browser):
             rec.foreign.append(url)
             r.abort()
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, js: bool = True):
         ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                  service_workers="block")
+                                  service_workers="block", java_script_enabled=js)
         ctx.route("**/*", route)
         contexts.append(ctx)
         page = ctx.new_page()

@@ -28,6 +28,9 @@ MKDOCS = [str(VENV_BIN / "mkdocs")] if (VENV_BIN / "mkdocs").is_file() else [sys
 SAMPLE_AS_OF = date(2025, 10, 31)
 """The fixed date the sample site is rendered and built for (goldens, browser tests)."""
 
+FULL_AS_OF = date(2025, 10, 29)
+"""The sample with the guide is built the day before its evaluation is published (a pending evaluation page)."""
+
 TOP_NAV = ["首页", "活动", "单位", "督查", "考核", "动态", "开放数据"]
 
 
@@ -109,7 +112,9 @@ TINY_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Typ
 # ---------------------------------------------------------------------------------------
 # The sample project: small, hand-written, every state as of SAMPLE_AS_OF (2025-10-31).
 
+SAMPLE_BASE_URL = "https://gongshi.example.org/shixian/"  # under a sub-path, as a county portal may host it
 SAMPLE_PLEDGE_TITLE = "企业开办全程网办一日办结"
+SAMPLE_MD_EVIDENCE = "# 回访记录\n\n回访 50 户，满意 49 户。<b>原样</b>\n"
 SAMPLE_PLEDGE_URL = "units/fgw/qiye-kaiban/"
 SAMPLE_CAMPAIGN_TITLE = "优化营商环境主动服务活动"
 
@@ -127,6 +132,7 @@ def write_sample(root: Path) -> Path:
         "timezone": "Asia/Shanghai",
         "stale_after_days": 45,
         "closure_notice_days": 7,
+        "base_url": SAMPLE_BASE_URL,
         "oversight": {"hotline": "0371-12345", "email": "duban@example.gov.cn",
                       "address": "示例县人民路1号政务服务中心三楼", "report_url": "https://jubao.example.gov.cn/form"},
     })
@@ -243,8 +249,12 @@ def write_sample(root: Path) -> Path:
         {"date": d(2025, 6, 10), "pledge": "shangmen", "progress": 100, "note": "完成全部重点企业走访。"},
         {"date": d(2025, 7, 1), "pledge": "yanshi-fuwu", "progress": 60, "note": "延时服务覆盖全部窗口。"},
         {"date": d(2025, 8, 20), "pledge": "yanshi-fuwu", "progress": 70, "note": "中午办件 320 件。"},
-        {"date": d(2025, 10, 10), "pledge": "yanshi-fuwu", "progress": 80, "note": "群众满意度回访 98%。"},
+        {"date": d(2025, 10, 10), "pledge": "yanshi-fuwu", "progress": 80, "note": "群众满意度回访 98%。",
+         "evidence": ["evidence/huifang/2025-10.md"]},
     ])
+    # A Markdown evidence file: published as the file itself at its own path, never made a page.
+    (spj / "evidence" / "huifang").mkdir(parents=True, exist_ok=True)
+    (spj / "evidence" / "huifang" / "2025-10.md").write_text(SAMPLE_MD_EVIDENCE, encoding="utf-8")
     write_yaml(spj / "rectifications.yaml", [
         {"id": "gongshi", "campaign": "yingshang", "found": d(2025, 9, 1), "source": "电话核实",
          "problem": "咨询电话无人接听。", "measures": ["安排专人值守"], "deadline": d(2025, 11, 30),

@@ -234,3 +234,46 @@ def test_frozen_phase_report_uses_the_phase_end(sample_view):
     assert p.context["final"] is True
     q = {p.url: p for p in plan(sample_view)}["campaigns/yingshang/zongjie/"]
     assert page_view(q).as_of == sample_view.as_of and q.context["final"] is False
+
+
+def _render_at(project, as_of, drop=()):
+    from generator.site.render import Renderer, plan
+    from generator.view.pipeline import check
+
+    for rel in drop:
+        (project / rel).unlink()
+    res = check(project, as_of)
+    assert not res.errors, [p.text() for p in res.errors]
+    pages = {p.url: p for p in plan(res.derived)}
+    return pages, Renderer(res.derived)
+
+
+def test_evaluation_url_answers_before_the_results(sample_project, tmp_path):
+    """/evaluations/<campaign>/ is a stable URL: before publication it says so, with the date when known."""
+    import shutil
+    from datetime import date
+
+    root = tmp_path / "proj"
+    shutil.copytree(sample_project, root)
+    pages, r = _render_at(root, date(2025, 10, 29))  # the sample's evaluation is published 2025-10-30
+    page = pages["evaluations/yingshang/"]
+    assert page.kind == "evaluation-pending"
+    body = r.render(page)
+    assert "考核评比结果尚未公布" in body and "2025年10月30日" in body
+    assert "群众评价较高" not in body and "排名" not in body.split("</h1>", 1)[1].split("结果公布后")[0]
+    pages, r = _render_at(root, date(2025, 10, 29), drop=["data/evaluations/yingshang.yaml"])
+    body = r.render(pages["evaluations/yingshang/"])
+    assert "考核评比结果尚未公布" in body and "公布日期尚未确定" in body
+    assert 'href="../../campaigns/yingshang/"' in body
+    listing = r.render(pages["evaluations/"])
+    assert 'href="yingshang/"' in listing and "尚未公布" in listing
+
+
+def test_score_notes_and_measurement_sources_are_shown(rendered, sample_view):
+    from generator.site.render import Renderer, plan
+
+    assert "<td>群众评价较高</td>" in rendered["evaluation-yingshang"]
+    pages = {p.url: p for p in plan(sample_view)}
+    campaign = Renderer(sample_view).render(pages["campaigns/yingshang/"])
+    assert "数据来源：县政务服务中心月报" in campaign
+    assert "<td>91.2%</td><td>县政务服务中心月报</td>" in campaign

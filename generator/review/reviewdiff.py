@@ -138,20 +138,7 @@ def _pledges(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
         if nw and not ow:
             u.withdrawn.append(f"{title}：{nw.get('date')} 撤回；原因：{md(nw.get('why'), 200)}")
             u.counts["withdrawn"] += 1
-        items = []
-        for fname, label in PLEDGE_FIELDS.items():
-            a, b = o.own.get(fname), n.get(fname)
-            if a == b:
-                continue
-            if fname == "deadline":
-                d = _days(a, b)
-                moved = "推迟" if d is not None and d > 0 else "提前" if d is not None and d < 0 else "改为"
-                by = f"（{moved} {abs(d)} 天）" if d else ""
-                items.append(f"⏰ **完成时限{moved}**：{a or '（无）'} → **{b or '（无）'}**{by}{_reasons(o, n, fname)}")
-            elif fname in R.CHANGE_FIELDS:
-                items.append(f"{label}：{_val(a)} → **{_val(b)}**{_reasons(o, n, fname)}")
-            else:
-                items.append(f"{label}：{_val(a)} → **{_val(b)}**")
+        items = _field_changes(o, n, PLEDGE_FIELDS, R.CHANGE_FIELDS)
         if ow and nw and ow != nw:
             items.append("⚠️ 撤回记录被修改（见上方完整性问题）")
         if ow and not nw:
@@ -209,19 +196,7 @@ def _rects(u: Unit, old: Snapshot, new: Snapshot, today: date) -> None:
             items.append(f"🆕 **新问题**（{md(n.get('source'))}，{n.get('found')} 发现，整改时限 {n.get('deadline')}）："
                          f"{md(n.get('problem'), 160)}")
         else:
-            for fname, label in RECT_FIELDS.items():
-                a, b = o.own.get(fname), n.get(fname)
-                if a == b:
-                    continue
-                if fname == "deadline":
-                    d = _days(a, b)
-                    moved = "推迟" if d is not None and d > 0 else "提前" if d is not None and d < 0 else "改为"
-                    by = f"（{moved} {abs(d)} 天）" if d else ""
-                    items.append(f"⏰ **整改时限{moved}**：{a} → **{b}**{by}{_reasons(o, n, fname)}")
-                elif fname in R.RECT_CHANGE_FIELDS:
-                    items.append(f"{label}：{_val(a)} → **{_val(b)}**{_reasons(o, n, fname)}")
-                else:
-                    items.append(f"{label}：{_val(a)} → **{_val(b)}**")
+            items += _field_changes(o, n, RECT_FIELDS, R.RECT_CHANGE_FIELDS)
             added, _ = multiset_new(o.own.get("updates", []), n.get("updates", []))
             for i in added:
                 x = n["updates"][i]
@@ -509,3 +484,23 @@ def diff_command(root: Path | str, base: str, head: str | None, as_of: date | No
         return 2
     sys.stdout.write(text)
     return 0
+
+
+def _field_changes(o, n, fields: dict[str, str], public: tuple[str, ...]) -> list[str]:
+    """One line per changed field of a pledge or a problem: a moved deadline with its day count, the
+    fields that need a public ``changes`` entry with its reasons."""
+    items = []
+    for fname, label in fields.items():
+        a, b = o.own.get(fname), n.get(fname)
+        if a == b:
+            continue
+        if fname == "deadline":
+            d = _days(a, b)
+            moved = "推迟" if d is not None and d > 0 else "提前" if d is not None and d < 0 else "改为"
+            by = f"（{moved} {abs(d)} 天）" if d else ""
+            items.append(f"⏰ **{label}{moved}**：{a or '（无）'} → **{b or '（无）'}**{by}{_reasons(o, n, fname)}")
+        elif fname in public:
+            items.append(f"{label}：{_val(a)} → **{_val(b)}**{_reasons(o, n, fname)}")
+        else:
+            items.append(f"{label}：{_val(a)} → **{_val(b)}**")
+    return items

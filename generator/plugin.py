@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from generator.model.errors import format_problems
 from generator.model.forge import file_url
 from generator.model.load import CachedSource
+from generator.model.reuse import Reuse, fresh
 from generator.publish.admin import AdminError, admin_files
 from generator.publish.files import AsIs, static_files
 from generator.publish.log import LogError
@@ -99,6 +101,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
     # between edits, and lazy mode: bodies rendered in-process when a page is asked for, the
     # open-data files added by complete_files() only when the preview needs them.
     source: CachedSource | None = None
+    reuse: Reuse | None = None  # each unit's checks, view and events from the previous generation
     lazy: bool = False
     files_first = ("data/index.md",)  # pages that list the open-data files (lazy mode completes them first)
 
@@ -110,7 +113,7 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             raise PluginError(str(exc)) from None
         data_dir = self._data_dir()
         source = self.source.at(data_dir) if self.source is not None else None
-        res = check(self.root, as_of, source=source, data_dir=data_dir)
+        res = check(self.root, as_of, source=source, data_dir=data_dir, reuse=self.reuse)
         bad = res.problems if self.config.strict else res.errors
         if not self.config.strict:
             for p in res.warnings:
@@ -127,8 +130,8 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             raise PluginError(str(exc)) from None
         # The event stream (newest first): the home and updates pages, the feeds and the
         # "data last changed" date of every page come from it.
-        self.events = events(self.view)
-        self.data_changed = max((e.date for e in self.events), default=None)
+        self.events = events(self.view, self.reuse)
+        self.data_changed = self.events[0].date if self.events else None  # newest first
         self.previous_manifest = self._previous_manifest()
         self.pages = plan(self.view, self.events)
         if not self.config.search:
@@ -171,11 +174,16 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         return path
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for p in self.pages:
-            if files.get_file_from_path(p.src_uri) is not None:
-                continue  # a hand-written page in content/ wins over the generated one
-            files.append(File.generated(config, p.src_uri, content=""))
-        self._start_bodies(files)
+        written = {f.src_uri for f in files}  # a hand-written page in content/ wins over the generated one
+        mine = [p for p in self.pages if p.src_uri not in written]
+        # The preview keeps the File of each page between generations (it is some 20 µs to make).
+        table = self.reuse.table("files") if self.reuse is not None else fresh()
+        place = (config.docs_dir, config.site_dir, config.use_directory_urls)
+        for p in mine:
+            f = table.get(p.src_uri, partial(File.generated, config, p.src_uri, content=""), values=place)
+            f.page, f.inclusion = None, InclusionLevel.UNDEFINED  # what a build sets on it, set again
+            files.append(f)
+        self._start_bodies(mine)
         files.append(File.generated(config, "assets/gongshi.css", content=stylesheet()))
         if self.config.search:
             files.append(File.generated(config, "assets/gongshi-search.js",
@@ -264,18 +272,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             raise PluginError(_UNSAFE + "\n".join(f"/{gp.url}: {what}" for what in self.bodies.problems.pop(gp.src_uri)))
         return body
 
-    @staticmethod
-    def _generated(files: Files, p: Page) -> bool:
-        """Whether ``p`` is gongshi's own page: a hand-written page at its path wins (see on_files)."""
-        f = files.get_file_from_path(p.src_uri)
-        return f is not None and f.generated_by is not None
-
-    def _start_bodies(self, files: Files) -> None:
+    def _start_bodies(self, mine: list[Page]) -> None:
+        """Start rendering the bodies of ``mine``, the generated pages no hand-written page replaces."""
         if self.bodies is not None:
             self.bodies.close()
         # The open-data page lists file sizes known only after on_files, and the search page
         # is the site's own form: both are rendered when MkDocs asks, the rest ahead.
-        ahead = [p for p in self.pages if p.kind not in ("data", "search") and self._generated(files, p)]
+        ahead = [p for p in mine if p.kind not in ("data", "search")]
         workers = 1 if self.lazy else (self.config.workers or default_workers())
         self.bodies = Prerender(self.renderer, ahead, workers, scan_fragment if self.config.scan else None)
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 from datetime import date
+from functools import partial
 
 from generator.model import records as R
-from generator.model.errors import Problems
+from generator.model.errors import Problem, Problems
 from generator.model.forge import OWNER_RE
 from generator.model.load import Declared
 from generator.model.oddchars import halfwidth
+from generator.model.reuse import Reuse, fresh
 from generator.model.schema import DUTY_KEY, did_you_mean
 from generator.model.text import bad_link_schemes
 
@@ -23,7 +25,7 @@ Where = tuple[str, int, str]  # (path, line, key) of a field: Loc.at(name)
 RESERVED_PLEDGE_IDS = {"notice", "rectifications", "evidence", "feed", "feed-xml"}
 
 
-def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems) -> None:
+def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems, reuse: Reuse | None = None) -> None:
     site = ds.site
     categories = set(site.unit_categories)
     if site.loc is not R.NOWHERE:
@@ -47,23 +49,17 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
     for c in ds.campaigns.values():
         _campaign(c, declared, categories, problems)
 
+    # A unit's rules read its own records and, of the rest, only these: with ``reuse`` (the
+    # preview) a unit whose records and these are unchanged keeps its problems from last time.
+    table = reuse.table("validate") if reuse is not None else fresh()
+    around = (today, ds.data_dir, site.unit_categories, frozenset(declared.campaigns), frozenset(declared.inspections),
+              declared.inspections_complete)
     for uid, folder in ds.units.items():
-        u = folder.unit
-        if u.loc.line and u.category not in categories:
-            hint = did_you_mean(u.category, categories)
-            problems.error(*u.loc.at("category"),
-                           f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
-        # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
-        _pledges(folder, declared, today, problems)
-        _ledger(uid, folder, declared, today, problems)
-        _rectifications(uid, folder, declared, today, problems)
-        _evidence_types(f"{ds.data_dir}/units/{uid}", folder, problems)
-        for rep in folder.reports.values():
-            if rep.campaign not in declared.campaigns:
-                problems.error(rep.loc.path, 0, "",
-                               f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
-            for bad in bad_link_schemes(rep.body):
-                problems.error(rep.loc.path, 0, "", _scheme_msg(bad))
+        pledge_ids = declared.pledges.get(uid, set())
+        problems.extend(table.get(
+            uid, partial(_unit, uid, folder, ds, declared, today),
+            objects=(folder.unit, folder.pledges, folder.ledger, folder.rectifications, *folder.reports.values()),
+            values=(around, folder.evidence, tuple(folder.reports), None if pledge_ids is None else frozenset(pledge_ids))))
 
     seen: dict[str, R.Inspection] = {}
     for ins in ds.inspections:
@@ -101,6 +97,29 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems)
             if s.unit in units_seen:
                 problems.error(*s.loc.at("unit"), f"单位 {s.unit} 的得分重复出现")
             units_seen.add(s.unit)
+
+
+def _unit(uid: str, folder: R.UnitFolder, ds: R.Dataset, declared: Declared, today: date) -> list[Problem]:
+    """The problems of one unit's own files."""
+    problems = Problems()
+    site = ds.site
+    u = folder.unit
+    if u.loc.line and u.category not in site.unit_categories:
+        hint = did_you_mean(u.category, set(site.unit_categories))
+        problems.error(*u.loc.at("category"),
+                       f"单位类别“{u.category}”不在 site.yaml 的 unit_categories 中{hint}：可选 {'、'.join(site.unit_categories)}")
+    # References inside a unit's files go by its folder name, even if unit.yaml's id is wrong.
+    _pledges(folder, declared, today, problems)
+    _ledger(uid, folder, declared, today, problems)
+    _rectifications(uid, folder, declared, today, problems)
+    _evidence_types(f"{ds.data_dir}/units/{uid}", folder, problems)
+    for rep in folder.reports.values():
+        if rep.campaign not in declared.campaigns:
+            problems.error(rep.loc.path, 0, "",
+                           f"报告文件名“{rep.campaign}.md”不是已有活动的标识：文件名应为活动标识，如 {_some(declared.campaigns)}.md")
+        for bad in bad_link_schemes(rep.body):
+            problems.error(rep.loc.path, 0, "", _scheme_msg(bad))
+    return problems.sorted()
 
 
 def _some(ids) -> str:

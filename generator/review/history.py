@@ -150,8 +150,7 @@ class Record:
                 self.rects.setdefault((uid, r.id), r)
         for lst in self.entries.values():
             lst.sort(key=lambda e: (e.date, e.seq))
-        units = [f.unit for f in ds.units.values()]
-        self.participants = {cid: set(D.participants(c, units)) for cid, c in ds.campaigns.items()}
+        self.participants = {cid: set(D.participants(c, ds.units)) for cid, c in ds.campaigns.items()}
         self.by_uc: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         for (uid, pid), p in self.pledges.items():
             self.by_uc[(uid, p.campaign)].append((uid, pid))

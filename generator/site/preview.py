@@ -2,8 +2,9 @@
 
 MkDocs' own ``serve`` rebuilds the whole site after every change, which on a county takes
 longer than a clean build. Here a change under ``data/`` re-reads only the files that changed
-(:class:`~generator.model.load.CachedSource`), checks and derives the record again and lists
-the pages again (a *generation*); no page is rendered until a browser asks for it, and then
+(:class:`~generator.model.load.CachedSource`); the checks, the view and the event stream are
+made again only for the units whose records changed (:class:`~generator.model.reuse.Reuse`),
+and the pages are listed again (a *generation*); no page is rendered until a browser asks for it, and then
 through the same MkDocs page pipeline, hooks and templates as ``gongshi build``. A page is
 rendered at most once per generation, so an edit costs the pages that are looked at: the one
 being edited, the listing pages when they are opened. Every file served is the one a clean
@@ -49,6 +50,7 @@ from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 
 from generator.model.load import CachedSource
+from generator.model.reuse import Reuse
 from generator.site.render import BYTECODE
 from generator.site.search import BUNDLE_DIR, Indexer, SearchIndexError
 
@@ -89,6 +91,7 @@ class Preview:
         self.config_file = self.root / "mkdocs.yml"
         self.site_dir = Path(site_dir)
         self.source = CachedSource(self.root)
+        self.reuse = Reuse()
         self.lock = threading.RLock()
         self.gen: Generation | None = None
         self.error: str | None = None
@@ -133,8 +136,8 @@ class Preview:
                 # A page or file the new data no longer has must not be served from the old.
                 for rel in old.dests - gen.dests:
                     _remove(self.site_dir / rel)
-        parsed = len(self.source.parsed)
-        log.info(f"预览已更新（{time.perf_counter() - t0:.2f} 秒，重新读取 {parsed} 个数据文件）")
+        parsed, units = len(self.source.parsed), self.reuse.made("derive")
+        log.info(f"预览已更新（{time.perf_counter() - t0:.2f} 秒，重新读取 {parsed} 个数据文件，重新计算 {units} 个单位）")
         return True
 
     def _generation(self, clean: bool) -> Generation:
@@ -145,6 +148,7 @@ class Preview:
             if hasattr(plugin, "lazy") and hasattr(plugin, "complete_files"):
                 plugin.lazy = True
                 plugin.source = self.source
+                plugin.reuse = self.reuse
                 lazy.append(plugin)
         if not self.started:
             config.plugins.on_startup(command="serve", dirty=False)

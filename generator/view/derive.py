@@ -7,13 +7,15 @@ clock.  Records dated after ``as_of`` do not exist for the view (contract §3a).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from generator.model import records as R
 from generator.model.records import DutyKind, DutyState, PledgeState, RectState
+from generator.model.reuse import Reuse, fresh
 
 OPEN_PLEDGE = (PledgeState.OVERDUE, PledgeState.NOT_STARTED, PledgeState.IN_PROGRESS)
 DONE_PLEDGE = (PledgeState.DONE, PledgeState.DONE_LATE)
@@ -168,6 +170,15 @@ class Stats:
     def duties_missed(self) -> int:
         return self.duties[DutyState.MISSED]
 
+    def merge(self, other: Stats) -> None:
+        """Add ``other``'s figures to these (a campaign's or the site's from its units')."""
+        self.pledges.update(other.pledges)
+        self.stale += other.stale
+        self.rects.update(other.rects)
+        self.duties.update(other.duties)
+        self.overdue_days += other.overdue_days
+        self.max_overdue_days = max(self.max_overdue_days, other.max_overdue_days)
+
     def add_overdue(self, days: int | None) -> None:
         if days:
             self.overdue_days += days
@@ -320,11 +331,12 @@ def rect_view(r: R.Rectification, as_of: date, notice_days: int) -> RectView:
     )
 
 
-def participants(c: R.Campaign, units: Iterable[R.Unit]) -> list[str]:
+def participants(c: R.Campaign, units: Mapping[str, R.UnitFolder]) -> list[str]:
+    """The units (by folder) that take part in ``c``: all, or those named or of a category named."""
     if c.participants == "all":
-        return [u.id for u in units]
+        return list(units)
     wanted = set(c.participants)
-    return [u.id for u in units if u.id in wanted or u.category in wanted]
+    return [uid for uid, f in units.items() if uid in wanted or f.unit.category in wanted]
 
 
 def _met_state(met_on: date | None, due: date, as_of: date) -> DutyState:
@@ -382,87 +394,66 @@ def rank(e: R.Evaluation) -> tuple[Ranked, ...]:
     return tuple(out)
 
 
-def derive(ds: R.Dataset, as_of: date) -> Derived:
+@dataclass(frozen=True)
+class _UnitPart:
+    """What one unit contributes to the view: made once per unit, reused while its records are the same."""
+
+    pledges: tuple[PledgeView, ...]
+    rects: tuple[RectView, ...]
+    reports: dict[str, R.Report]
+    duties: dict[str, tuple[DutyView, ...]]  # campaign -> its duties of this unit, phase by phase
+    stats: Stats  # the unit's figures
+    by_campaign: dict[str, Stats]  # its share of each campaign's figures
+
+
+def derive(ds: R.Dataset, as_of: date, reuse: Reuse | None = None) -> Derived:
+    """The view of ``ds`` on ``as_of``; ``reuse`` keeps each unit's part between loads (the preview)."""
     site = ds.site
-    units = [f.unit for f in ds.units.values()]
-    by_pledge: dict[tuple[str, str], list[R.LedgerEntry]] = defaultdict(list)
-    for f in ds.units.values():
-        for e in f.ledger:
-            by_pledge[(f.unit.id, e.pledge)].append(e)
-    for lst in by_pledge.values():
-        lst.sort(key=lambda e: (e.date, e.seq))
+    parts = {cid: participants(c, ds.units) for cid, c in ds.campaigns.items()}
+    joins: dict[str, list[str]] = defaultdict(list)  # unit -> the campaigns it takes part in
+    for cid, uids in parts.items():
+        for uid in uids:
+            joins[uid].append(cid)
+    table = reuse.table("derive") if reuse is not None else fresh()
+    around = (as_of, site.stale_after_days, site.closure_notice_days)
+    campaigns = tuple(ds.campaigns.values())
 
     pledges: list[PledgeView] = []
     rects: list[RectView] = []
     by_unit: dict[str, list[PledgeView]] = {}
     rects_by_unit: dict[str, list[RectView]] = {}
+    duties_by_unit: dict[str, list[DutyView]] = {}
+    reports: dict[str, dict[str, R.Report]] = {}
+    unit_stats: dict[str, Stats] = {}
+    campaign_stats: dict[str, Stats] = {cid: Stats() for cid in ds.campaigns}
+    made: dict[str, _UnitPart] = {}
     for uid, f in ds.units.items():
-        views = [pledge_view(p, by_pledge.get((uid, p.id), []), as_of, site.stale_after_days)
-                 for p in f.pledges if p.published <= as_of]
-        by_unit[uid] = views
-        pledges.extend(views)
-        rv = [rect_view(r, as_of, site.closure_notice_days) for r in f.rectifications if r.found <= as_of]
-        rects_by_unit[uid] = rv
-        rects.extend(rv)
-
-    reports = {uid: {c: r for c, r in f.reports.items() if r.submitted <= as_of} for uid, f in ds.units.items()}
-    parts = {cid: participants(c, units) for cid, c in ds.campaigns.items()}
-
-    duties: list[DutyView] = []
-    for cid, c in ds.campaigns.items():
-        for uid in parts[cid]:
-            mine = [v for v in by_unit.get(uid, ()) if v.campaign == cid]
-            for ph in c.phases:
-                for d in ph.duties:
-                    if d.kind is DutyKind.LEDGER:
-                        state, gap, gap_pid = ledger_duty(ph, d.every_days or 0, mine, as_of)
-                        duties.append(DutyView(uid, cid, ph.id, d.kind, None, state, every_days=d.every_days,
-                                               longest_gap=gap, gap_pledge=gap_pid))
-                        continue
-                    if d.due is None:
-                        continue  # reported by validation
-                    if d.kind is DutyKind.PLEDGES:
-                        dates = [v.pledge.published for v in mine]
-                    elif d.kind is DutyKind.PROBLEMS:
-                        dates = [r.rect.found for r in rects_by_unit.get(uid, ()) if r.campaign == cid]
-                    else:
-                        rep = reports.get(uid, {}).get(cid)
-                        dates = [rep.submitted] if rep else []
-                    met_on = min(dates) if dates else None
-                    duties.append(DutyView(uid, cid, ph.id, d.kind, d.due, _met_state(met_on, d.due, as_of), met_on))
-
-    duties_by_unit: dict[str, list[DutyView]] = defaultdict(list)
-    for dv in duties:
-        duties_by_unit[dv.unit].append(dv)
+        mine = tuple(joins.get(uid, ()))
+        part = made[uid] = table.get(uid, partial(_unit_part, uid, f, ds, mine, as_of),
+                         objects=(f.pledges, f.ledger, f.rectifications, *f.reports.values(), *campaigns),
+                         values=(around, mine, tuple(f.reports), tuple(ds.campaigns)))
+        by_unit[uid] = list(part.pledges)
+        pledges.extend(part.pledges)
+        rects_by_unit[uid] = list(part.rects)
+        rects.extend(part.rects)
+        reports[uid] = dict(part.reports)
+        if any(part.duties.values()):
+            duties_by_unit[uid] = [dv for cid in mine for dv in part.duties[cid]]
+        unit_stats[uid] = part.stats
+        for cid, s in part.by_campaign.items():
+            if cid in campaign_stats:
+                campaign_stats[cid].merge(s)
+    total = Stats()
+    for s in unit_stats.values():
+        total.merge(s)
+    # Duties campaign by campaign, then unit by unit, as the campaign's pages read them.
+    duties = [dv for cid, uids in parts.items() for uid in uids for dv in made[uid].duties[cid]]
 
     indicators = {
         cid: [indicator_view(i, i.target, ((m.date, m.value) for m in i.measurements), as_of) for i in c.indicators]
         for cid, c in ds.campaigns.items()
     }
     evaluations = {cid: EvaluationView(e, rank(e)) for cid, e in ds.evaluations.items() if e.published <= as_of}
-
-    total = Stats()
-    unit_stats: dict[str, Stats] = {uid: Stats() for uid in ds.units}
-    campaign_stats: dict[str, Stats] = {cid: Stats() for cid in ds.campaigns}
-
-    def buckets(uid: str, cid: str) -> list[Stats]:
-        out = [total, unit_stats.setdefault(uid, Stats())]
-        if cid in campaign_stats:
-            out.append(campaign_stats[cid])
-        return out
-
-    for v in pledges:
-        for s in buckets(v.unit, v.campaign):
-            s.pledges[v.state] += 1
-            s.stale += v.stale
-            s.add_overdue(v.days_overdue)
-    for r in rects:
-        for s in buckets(r.unit, r.campaign):
-            s.rects[r.state] += 1
-            s.add_overdue(r.days_overdue)
-    for dv in duties:
-        for s in buckets(dv.unit, dv.campaign):
-            s.duties[dv.state] += 1
 
     return Derived(
         dataset=ds,
@@ -480,8 +471,62 @@ def derive(ds: R.Dataset, as_of: date) -> Derived:
         campaign_stats=campaign_stats,
         by_unit=by_unit,
         rects_by_unit=rects_by_unit,
-        duties_by_unit=dict(duties_by_unit),
+        duties_by_unit=duties_by_unit,
     )
+
+
+def _unit_part(uid: str, f: R.UnitFolder, ds: R.Dataset, joined: tuple[str, ...], as_of: date) -> _UnitPart:
+    site = ds.site
+    by_pledge: dict[str, list[R.LedgerEntry]] = defaultdict(list)
+    for e in f.ledger:
+        by_pledge[e.pledge].append(e)
+    for lst in by_pledge.values():
+        lst.sort(key=lambda e: (e.date, e.seq))
+    views = tuple(pledge_view(p, by_pledge.get(p.id, []), as_of, site.stale_after_days)
+                  for p in f.pledges if p.published <= as_of)
+    rv = tuple(rect_view(r, as_of, site.closure_notice_days) for r in f.rectifications if r.found <= as_of)
+    reports = {c: r for c, r in f.reports.items() if r.submitted <= as_of}
+
+    duties: dict[str, list[DutyView]] = {}
+    for cid in joined:
+        c = ds.campaigns[cid]
+        mine = [v for v in views if v.campaign == cid]
+        out = duties[cid] = []
+        for ph in c.phases:
+            for d in ph.duties:
+                if d.kind is DutyKind.LEDGER:
+                    state, gap, gap_pid = ledger_duty(ph, d.every_days or 0, mine, as_of)
+                    out.append(DutyView(uid, cid, ph.id, d.kind, None, state, every_days=d.every_days,
+                                        longest_gap=gap, gap_pledge=gap_pid))
+                    continue
+                if d.due is None:
+                    continue  # reported by validation
+                if d.kind is DutyKind.PLEDGES:
+                    dates = [v.pledge.published for v in mine]
+                elif d.kind is DutyKind.PROBLEMS:
+                    dates = [r.rect.found for r in rv if r.campaign == cid]
+                else:
+                    rep = reports.get(cid)
+                    dates = [rep.submitted] if rep else []
+                met_on = min(dates) if dates else None
+                out.append(DutyView(uid, cid, ph.id, d.kind, d.due, _met_state(met_on, d.due, as_of), met_on))
+
+    stats = Stats()
+    by_campaign: dict[str, Stats] = defaultdict(Stats)
+    for v in views:
+        for s in (stats, by_campaign[v.campaign]):
+            s.pledges[v.state] += 1
+            s.stale += v.stale
+            s.add_overdue(v.days_overdue)
+    for r in rv:
+        for s in (stats, by_campaign[r.campaign]):
+            s.rects[r.state] += 1
+            s.add_overdue(r.days_overdue)
+    for cid, dvs in duties.items():
+        for dv in dvs:
+            for s in (stats, by_campaign[cid]):
+                s.duties[dv.state] += 1
+    return _UnitPart(views, rv, reports, {cid: tuple(dvs) for cid, dvs in duties.items()}, stats, dict(by_campaign))
 
 
 def pledge_indicator(v: PledgeView, as_of: date) -> IndicatorView | None:

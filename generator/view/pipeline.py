@@ -14,6 +14,7 @@ from generator.check.validate import validate
 from generator.model import records as R
 from generator.model.errors import Level, Problem, Problems
 from generator.model.load import Declared, Memo, Source, load
+from generator.model.reuse import Reuse
 from generator.view.derive import Derived, derive
 
 
@@ -60,16 +61,18 @@ def parse_as_of(text: str | None) -> date | None:
 
 
 def check(root: Path | str, as_of: date | None = None, today: date | None = None,
-          source: Source | None = None, data_dir: str = "data", memo: Memo | None = None) -> Checked:
+          source: Source | None = None, data_dir: str = "data", memo: Memo | None = None,
+          reuse: Reuse | None = None) -> Checked:
     """Read, validate and derive a project whose data folder is ``data_dir`` (relative to ``root``);
     ``today`` defaults to the real today of the site.  ``memo`` keeps the converted files so that
-    ``check --base`` converts only the base's differing files."""
+    ``check --base`` converts only the base's differing files; ``reuse`` keeps each unit's results
+    from the previous call (the preview, with a :class:`CachedSource`)."""
     problems = Problems()
     ds, declared = load(source or Source(Path(root), data_dir), problems, memo)
     if today is None:
         today = today_in(ds.site.timezone)
-    validate(ds, declared, today, problems)
-    view = derive(ds, as_of or today)
+    validate(ds, declared, today, problems, reuse)
+    view = derive(ds, as_of or today, reuse)
     quiet = _broken_ledgers(problems.errors, ds, declared)
     for v in view.pledges:
         if v.stale and not _held_back(quiet, v.pledge):

@@ -570,6 +570,14 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def proc_peak_rss(pid: int) -> int:
+    """Peak resident memory of a running process so far, in bytes (Linux /proc, VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
 def bench_serve(root: Path, target: dict, timeout: float) -> dict:
     import urllib.request
 
@@ -627,6 +635,7 @@ def bench_serve(root: Path, target: dict, timeout: float) -> dict:
             if time.perf_counter() - t1 > timeout:
                 raise SystemExit(f"the edit did not show within {timeout:.0f} s; see {log_path}")
             time.sleep(0.1)
+        res["rss"] = proc_peak_rss(proc.pid)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -1079,6 +1088,8 @@ def report(results: dict, scales: list[float], meta: dict) -> str:
     row("`gongshi serve`: one ledger entry appended → pledge page shows it (server's CPU time)",
         lambda r: fsec(r["serve"]["rebuild"]) + (f" ({fsec(r['serve']['rebuild_cpu'])})" if "rebuild_cpu" in r["serve"] else ""),
         "≤ 1 s at S=1; ≤ 3 s at S=10", "; ".join(ever) or "—")
+    row("`gongshi serve` peak RSS (start, the edit, the pledge page)",
+        lambda r: fbytes(r["serve"]["rss"]) if r["serve"].get("rss") else "—")
     row("site (files; bytes; du)", lambda r: f"{r['sizes']['files']:,}; {fbytes(r['sizes']['bytes'])}; {fbytes(r['sizes']['du'])}")
     row("largest page (HTML)", lambda r: f"{fbytes(r['sizes']['largest'][0])} `{r['sizes']['largest'][1]}`")
     pl10 = get(s10, "sizes", "pledge_max")

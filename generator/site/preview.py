@@ -94,6 +94,7 @@ class Preview:
         self.reuse = Reuse()
         self.lock = threading.RLock()
         self.gen: Generation | None = None
+        self.config: Any = None  # the configuration last read (its folders are watched)
         self.error: str | None = None
         self.started = False
         self._changed: set[str] = set()
@@ -120,10 +121,15 @@ class Preview:
             try:
                 gen = self._generation(clean or self.gen is None)
             except EXPECTED as exc:
-                if self.gen is None:
+                # Broken data (a plugin error) is shown and waited out, even before the first good
+                # version; a broken mkdocs.yml or theme before any version stops the preview.
+                if self.gen is None and (self.config is None or not isinstance(exc, PluginError)):
                     raise
                 self.error = str(exc)
-                log.error("数据有错误，预览仍显示上一次正确的版本；改正后会自动更新。\n%s", self.error)
+                if self.gen is None:
+                    log.error("数据有错误，预览已启动，每一页都显示这个错误；改正后会自动更新。\n%s", self.error)
+                else:
+                    log.error("数据有错误，预览仍显示上一次正确的版本；改正后会自动更新。\n%s", self.error)
                 return False
             old, self.gen, self.error = self.gen, gen, None
             if old is None:
@@ -153,7 +159,7 @@ class Preview:
         if not self.started:
             config.plugins.on_startup(command="serve", dirty=False)
             self.started = True
-        self._last_config = config
+        self.config = config
         self._cancel_index()
         try:
             config = config.plugins.on_config(config)
@@ -273,6 +279,11 @@ class Preview:
     def read(self, rel: str) -> tuple[bytes | None, str]:
         """The current bytes of ``rel`` and a note to show on it ("" if none); None if absent."""
         with self.lock:
+            if self.gen is None:  # the data was broken from the start: every page is the error
+                if not rel.endswith(".html"):
+                    return None, ""
+                return _error_page("数据有错误，网站还没有生成；改正后本页会自动更新：\n" + _detail(self.error or ""),
+                                   "数据有错误"), ""
             try:
                 ok = self.produce(rel)
             except (*EXPECTED, jinja2.TemplateError) as exc:  # e.g. a broken template in theme_overrides/
@@ -282,10 +293,7 @@ class Preview:
                 return None, ""
             note = ""
             if self.error:
-                # The plugin's message begins "数据有错误，网站没有生成：", which a preview does not mean.
-                head, _, rest = self.error.partition("\n")
-                detail = rest if head.startswith("数据有错误") and rest else self.error
-                note = "数据有错误，本页仍是上一次正确的版本；改正后会自动更新：\n" + detail
+                note = "数据有错误，本页仍是上一次正确的版本；改正后会自动更新：\n" + _detail(self.error)
             elif rel == (self.gen.search_page if self.gen else None) and self.indexing.is_set():
                 note = SEARCH_NOTE
             return (self.site_dir / rel).read_bytes(), note
@@ -335,9 +343,8 @@ class Preview:
 
     def close(self) -> None:
         self._cancel_index()
-        config = getattr(self, "_last_config", None)
-        if config is not None and self.started:
-            config.plugins.on_shutdown()
+        if self.config is not None and self.started:
+            self.config.plugins.on_shutdown()
 
 
 def _read_title(page: Page, config, files: Files) -> None:
@@ -356,9 +363,17 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def _error_page(message: str) -> bytes:
-    return ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>预览出错</title></head><body>'
-            f'<h1>这一页没有生成</h1><pre style="white-space:pre-wrap">{html.escape(message)}</pre></body></html>').encode()
+def _detail(error: str) -> str:
+    """The problems of a data error: the plugin's message begins "数据有错误，网站没有生成：",
+    which a preview does not mean."""
+    head, _, rest = error.partition("\n")
+    return rest if head.startswith("数据有错误") and rest else error
+
+
+def _error_page(message: str, heading: str = "这一页没有生成") -> bytes:
+    return ('<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" '
+            'content="width=device-width,initial-scale=1"><title>预览出错</title></head><body>'
+            f'<h1>{html.escape(heading)}</h1><pre style="white-space:pre-wrap">{html.escape(message)}</pre></body></html>').encode()
 
 
 def _banner(note: str) -> bytes:
@@ -472,8 +487,7 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
         preview.refresh(clean=True)
         # The data's warnings (久未更新 …) were shown once; not again after every edit.
         logging.getLogger("mkdocs.plugins.gongshi").setLevel(logging.WARNING)
-        gen = preview.gen
-        assert gen is not None
+        config = preview.config
         host, _, port = dev_addr.rpartition(":")
         # The preview answers at its own root whatever the path of base_url: every link in the site is
         # relative, and site_url holds the public address (canonical links, sitemap), as in a build.
@@ -481,8 +495,8 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
         server = PreviewServer(preview, host or "127.0.0.1", int(port), mount_path)
         # The project folder itself is watched for mkdocs.yml only: editors replace a file when
         # they save it, which a watch on the file alone would lose.
-        watched = [root / preview.source.data_dir, Path(gen.config.docs_dir), root / "theme_overrides",
-                   *(Path(p) for p in gen.config.watch)]
+        watched = [root / preview.source.data_dir, Path(config.docs_dir), root / "theme_overrides",
+                   *(Path(p) for p in config.watch)]
         for path in watched:
             if path.is_dir():
                 server.watch(str(path))

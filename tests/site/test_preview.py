@@ -214,6 +214,32 @@ def test_serve_matches_a_clean_build_after_each_edit(tmp_path, sample_project):
         srv.stop()
 
 
+def test_serve_starts_on_broken_data_and_recovers(tmp_path, sample_project):
+    """A clerk starts the preview with a mistake already in the data: the server starts, every
+    page shows the Chinese error with file and line, and fixing the file brings the site."""
+    project = tmp_path / "proj"
+    shutil.copytree(sample_project, project)
+    ledger = project / "data/units/spj/ledger.yaml"
+    good = ledger.read_text(encoding="utf-8")
+    _write(ledger, good + "- date: 2025-10-31\n  pledge: yanshi-fuwu\n  progress: 九十\n")
+    srv = Served(project, tmp_path / "serve.log")
+    try:
+        for rel in ("", "units/spj/yanshi-fuwu/", "no/such/page/"):
+            status, body = srv.get(rel)
+            text = body.decode()
+            assert status in (200, 404) and "数据有错误" in text, rel
+            assert "data/units/spj/ledger.yaml" in text and "progress" in text, text
+            assert "livereload" in text  # the browser reloads by itself once the file is fixed
+        assert srv.proc.poll() is None and "数据有错误" in srv.output()
+        epoch = srv.epoch()
+        _write(ledger, good)
+        _wait_rebuilt(srv, epoch)
+        _compare(srv, _clean_build(project, tmp_path / "clean"), set())
+        assert "Traceback" not in srv.output()
+    finally:
+        srv.stop()
+
+
 def test_serve_reloads_the_browser(tmp_path, sample_project, browse):
     """Chromium on a pledge page under ``gongshi serve``: an appended ledger entry reloads the page."""
     project = tmp_path / "proj"

@@ -430,8 +430,8 @@ def derive(ds: R.Dataset, as_of: date, reuse: Reuse | None = None) -> Derived:
     for uid, f in ds.units.items():
         mine = tuple(joins.get(uid, ()))
         part = made[uid] = table.get(uid, partial(_unit_part, uid, f, ds, mine, as_of),
-                         objects=(f.pledges, f.ledger, f.rectifications, *f.reports.values(), *campaigns),
-                         values=(around, mine, tuple(f.reports), tuple(ds.campaigns)))
+                                     objects=(f.pledges, f.ledger, f.rectifications, *f.reports.values(), *campaigns),
+                                     values=(around, mine, tuple(f.reports), tuple(ds.campaigns)))
         by_unit[uid] = list(part.pledges)
         pledges.extend(part.pledges)
         rects_by_unit[uid] = list(part.rects)

@@ -10,6 +10,8 @@ edit keeps the server up, showing the Chinese error on its pages; the next good 
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import os
 import re
 import shutil
@@ -119,7 +121,7 @@ def _wait_rebuilt(srv: Served, before: int) -> None:
 def _served(srv: Served, rel: str) -> bytes:
     status, body = srv.get(rel)
     assert status == 200, f"{rel}: HTTP {status}"
-    if rel.endswith(".html"):
+    if rel.endswith((".html", "/")) or rel == "":  # a page, by its file or by its address
         body = LIVERELOAD.sub(b"", body)
     return body
 
@@ -127,6 +129,7 @@ def _served(srv: Served, rel: str) -> bytes:
 def _compare(srv: Served, site: Path, gone: set[str]) -> None:
     """Every file of the clean build served identically; the pages it no longer has, not at all."""
     differ = []
+    first = ""
     for rel in _files(site):
         want = (site / rel).read_bytes()
         url_rel = rel[: -len("index.html")] if rel.endswith("/index.html") or rel == "index.html" else rel
@@ -141,10 +144,19 @@ def _compare(srv: Served, site: Path, gone: set[str]) -> None:
                 got = _served(srv, rel)
         if got != want:
             differ.append(rel)
-    assert not differ, f"served ≠ clean build for {len(differ)} files, e.g. {differ[:8]}"
+            if len(differ) == 1:
+                first = _first_difference(want, got)
+    assert not differ, f"served ≠ clean build for {len(differ)} files, e.g. {differ[:8]}; {differ[0] if differ else ''}:\n{first}"
     for rel in sorted(gone):
         status, _ = srv.get(rel)
         assert status == 404, f"{rel} is served although the data no longer has it"
+
+
+def _first_difference(want: bytes, got: bytes) -> str:
+    """The first lines where a served file differs from the clean build's, for the failure message."""
+    diff = difflib.unified_diff(want.decode("utf-8", "replace").splitlines(), got.decode("utf-8", "replace").splitlines(),
+                                "clean build", "served", n=1, lineterm="")
+    return "\n".join(line[:300] for line in itertools.islice(diff, 30))
 
 
 def test_serve_matches_a_clean_build_after_each_edit(tmp_path, sample_project):

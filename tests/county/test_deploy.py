@@ -123,7 +123,8 @@ def test_publish_switches_releases_atomically_and_nginx_serves_the_site(tmp_path
         status, headers, _ = nginx.get("/units/qinghe-zhen")
         assert status == 200  # redirected to the slash form and followed
         for path, ctype in (("/data/units.csv", "text/csv; charset=utf-8"), ("/data/gongshi.json", "application/json"),
-                            ("/sitemap.xml", "application/xml"), ("/feed.xml", "application/atom+xml")):
+                            ("/sitemap.xml", "application/xml"), ("/feed.xml", "application/atom+xml"),
+                            ("/units/caizheng-ju/feed.xml", "application/atom+xml")):
             status, headers, body = nginx.get(path)
             assert status == 200 and headers["Content-Type"].startswith(ctype), (path, headers["Content-Type"])
         status, headers, body = nginx.get("/no/such/page/")

@@ -37,7 +37,7 @@ from generator.publish.files import AsIs, static_files
 from generator.publish.log import LogError
 from generator.site import ASSETS, seo
 from generator.site.charts import stylesheet
-from generator.site.facets import SORTABLE_KINDS
+from generator.site.facets import SORTABLE_KINDS, asset_files
 from generator.site.prerender import Prerender, default_workers
 from generator.site.render import Page, Renderer, data_page, plan
 from generator.site.scan import scan_fragment, scan_search_index
@@ -120,19 +120,21 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 log.info(p.text())
         if bad:
             raise PluginError("数据有错误，网站没有生成：\n" + format_problems(bad, "text"))
-        self.view = res.derived
         try:  # the sitemap and canonical links: base_url in site.yaml is the one public address
             # `mkdocs serve` keeps its preview address; gongshi's own preview (lazy) serves exactly what a
             # build publishes, canonical links and sitemap included.
-            config.site_url = seo.site_url(self.view.site.base_url, config.site_url,
+            config.site_url = seo.site_url(res.derived.site.base_url, config.site_url,
                                            self.command == "serve" and not self.lazy)
         except seo.AddressError as exc:
             raise PluginError(str(exc)) from None
+        # Every error is raised above, before this object changes: the preview shares it between its
+        # last good version, which it goes on serving, and a generation that fails.
+        self.previous_manifest = self._previous_manifest()
+        self.view = res.derived
         # The event stream (newest first): the home and updates pages, the feeds and the
         # "data last changed" date of every page come from it.
         self.events = events(self.view, self.reuse)
         self.data_changed = self.events[0].date if self.events else None  # newest first
-        self.previous_manifest = self._previous_manifest()
         self.pages = plan(self.view, self.events)
         if not self.config.search:
             self.pages = [p for p in self.pages if p.kind != "search"]
@@ -185,6 +187,13 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
             files.append(f)
         self._start_bodies(mine)
         files.append(File.generated(config, "assets/gongshi.css", content=stylesheet()))
+        # Every page links these: made here, not with the open data, so that the preview serves a
+        # page's stylesheet without making every open-data file first.
+        for uri, spec in asset_files(self.view.dataset.site.unit_categories):
+            if isinstance(spec, Path):
+                files.append(File.generated(config, uri, abs_src_path=str(spec)))
+            else:
+                files.append(File.generated(config, uri, content=spec))
         if self.config.search:
             files.append(File.generated(config, "assets/gongshi-search.js",
                                         abs_src_path=str(ASSETS / "gongshi-search.js")))
@@ -326,7 +335,9 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
                 raise PluginError(_UNSAFE + "\n".join(problems))
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.bodies is not None:
+        # The preview keeps serving its last good version, whose pages this plugin renders on
+        # request with these bodies: only a build stops them.
+        if self.bodies is not None and not self.lazy:
             self.bodies.close()
             self.bodies = None
         if self.indexer is not None:
@@ -347,4 +358,5 @@ class GongshiPlugin(BasePlugin[GongshiConfig]):
         path, line = gp.edit
         if not (site.repo_url.startswith("https://") or site.repo_url.startswith("http://")):
             return None
-        return file_url(site.forge, site.repo_url, site.edit_branch, path, line)
+        # Material writes the edit link into an attribute unescaped, and repo_url and edit_branch come from site.yaml.
+        return html.escape(file_url(site.forge, site.repo_url, site.edit_branch, path, line), quote=True)

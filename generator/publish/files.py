@@ -13,7 +13,6 @@ from generator.publish import export
 from generator.publish.datapackage import datapackage
 from generator.publish.feeds import feed_files
 from generator.publish.log import build_log, read_log
-from generator.site.facets import asset_files
 from generator.site.seo import robots_txt
 from generator.view.derive import Derived
 from generator.view.tables import CSV_TABLES
@@ -70,7 +69,6 @@ def static_files(view: Derived, root: Path, previous_manifest: str | None = None
         yield f"schema/{kind}.json", json.dumps(schema.json_schema(kind), ensure_ascii=False, indent=2) + "\n"
     yield from feed_files(view, events)
     yield "robots.txt", robots_txt(view.dataset.site.base_url)
-    yield from asset_files(view.dataset.site.unit_categories)  # table facets and sorting
     ds = view.dataset
     for uid, folder in ds.units.items():
         for ev in sorted(folder.evidence):

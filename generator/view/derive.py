@@ -416,7 +416,6 @@ def derive(ds: R.Dataset, as_of: date, reuse: Reuse | None = None) -> Derived:
             joins[uid].append(cid)
     table = reuse.table("derive") if reuse is not None else fresh()
     around = (as_of, site.stale_after_days, site.closure_notice_days)
-    campaigns = tuple(ds.campaigns.values())
 
     pledges: list[PledgeView] = []
     rects: list[RectView] = []
@@ -430,8 +429,9 @@ def derive(ds: R.Dataset, as_of: date, reuse: Reuse | None = None) -> Derived:
     for uid, f in ds.units.items():
         mine = tuple(joins.get(uid, ()))
         part = made[uid] = table.get(uid, partial(_unit_part, uid, f, ds, mine, as_of),
-                                     objects=(f.pledges, f.ledger, f.rectifications, *f.reports.values(), *campaigns),
-                                     values=(around, mine, tuple(f.reports), tuple(ds.campaigns)))
+                                     objects=(f.pledges, f.ledger, f.rectifications, *f.reports.values(),
+                                              *(ds.campaigns[cid] for cid in mine)),
+                                     values=(around, mine, tuple(f.reports)))
         by_unit[uid] = list(part.pledges)
         pledges.extend(part.pledges)
         rects_by_unit[uid] = list(part.rects)

@@ -299,5 +299,38 @@ def test_search_page_says_the_index_is_updating(tmp_path, sample_project):
         del os.environ["GONGSHI_AS_OF"]
 
 
+def test_broken_data_keeps_serving_pages_not_yet_shown(tmp_path, sample_project):
+    """In-process: after an edit breaks the data, a page of the last good version that nobody had
+    opened yet is still served (with the error above it), and a page's stylesheets are served
+    without making the open data."""
+    from generator.site.preview import Preview
+
+    project = tmp_path / "proj"
+    shutil.copytree(sample_project, project)
+    site = tmp_path / "out" / "site"
+    os.environ["GONGSHI_AS_OF"] = K.SAMPLE_AS_OF.isoformat()
+    try:
+        pv = Preview(project, site)
+        pv.refresh(clean=True)
+        try:
+            assert pv.read("index.html")[0] is not None
+            for css in ("assets/gongshi.css", "assets/gongshi-facets.css"):
+                assert pv.read(css)[0], css
+            assert not (site / "data" / "gongshi.json").exists()  # the open data waits until asked for
+            ledger = project / "data/units/spj/ledger.yaml"
+            _write(ledger, ledger.read_text(encoding="utf-8") + "- date: 2025-10-31\n  pledge: yanshi-fuwu\n  progress: 九十\n")
+            pv.note_change(str(ledger))
+            pv.rebuild()
+            assert pv.error and "ledger.yaml" in pv.error
+            for rel in ("units/index.html", "units/spj/yanshi-fuwu/index.html", "data/index.html"):
+                content, note = pv.read(rel)
+                assert content is not None and "这一页没有生成".encode() not in content, rel
+                assert "数据有错误" in note and "data/units/spj/ledger.yaml" in note, rel
+        finally:
+            pv.close()
+    finally:
+        del os.environ["GONGSHI_AS_OF"]
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))

@@ -27,6 +27,8 @@ from generator.model.yamlsource import Map, Node, Scalar, Seq, plain_kind
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A git branch name as counties use them (main, master, release/2026): it goes into every "编辑此页" link.
+BRANCH_RE = re.compile(r"^(?!.*\.\.)(?!.*//)[A-Za-z0-9_](?:[A-Za-z0-9._/-]{0,98}[A-Za-z0-9_-])?$")
 INT_RE = re.compile(r"^[-+]?\d+$")
 NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 TARGET_RE = re.compile(r"^\s*(>=|<=|>|<|=)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*$")
@@ -610,7 +612,8 @@ SITE = Obj(R.Site, [
     F("oversight", OVERSIGHT, True, "群众反映问题的渠道：hotline、email、address、report_url，至少一项"),
     F("base_url", TEXT, doc="（可选）网站的公开地址，如 https://gongshi.example.org/，用于二维码、订阅源、公示单、网站地图和规范链接"),
     F("repo_url", TEXT, doc="（可选）数据仓库地址，如 https://github.com/org/repo，用于“编辑此页”链接"),
-    F("edit_branch", TEXT, doc="（可选）“编辑此页”指向的分支，默认 main"),
+    F("edit_branch", Str(BRANCH_RE, pattern_hint="分支名只能用字母、数字和 . _ / -，不能以 . 或 / 结尾，如 main"),
+      doc="（可选）“编辑此页”指向的分支，默认 main"),
     F("license", TEXT, doc="（可选）开放数据的许可协议，如 CC-BY-4.0"),
     F("office_team", TEXT,
       doc="（可选）督查考核办公室在代码托管平台上的账号或团队，如 @qinghe/ducha，多个用空格分开；CODEOWNERS 中共用文件的负责人"),

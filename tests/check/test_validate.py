@@ -417,6 +417,19 @@ def test_site_needs_an_oversight_channel(project):
     find(errors_of(project), "data/site.yaml", 6, "oversight", "至少要填一种监督渠道")
 
 
+@pytest.mark.parametrize("branch", ['main"><img src=x onerror=alert(1)>', "main/", "a..b", "功能分支"])
+def test_edit_branch_is_a_branch_name(project, branch):
+    # It goes into every page's "编辑此页" link, which Material writes unescaped.
+    write(project, "data/site.yaml", SITE + f"edit_branch: '{branch}'\n")
+    find(errors_of(project), "data/site.yaml", SITE.count("\n") + 1, "edit_branch", "分支名只能用")
+
+
+def test_usual_edit_branches_pass(project):
+    for branch in ("main", "master", "release/2026.1", "gongshi_data"):
+        write(project, "data/site.yaml", SITE + f"edit_branch: {branch}\n")
+        assert clean(project) == [], branch
+
+
 def test_bad_timezone(project):
     write(project, "data/site.yaml", replace(SITE, "timezone: Asia/Shanghai", "timezone: Beijing"))
     find(errors_of(project), "data/site.yaml", 3, "timezone", "不是有效的时区")

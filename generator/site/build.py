@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands import build as mk_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError
 
 from generator.site import staging
 
@@ -66,10 +67,10 @@ def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
             mk_build.build(cfg)
         finally:
             cfg.plugins.on_shutdown()
-    except (PluginError, Abort, ConfigurationError) as exc:
+    except (PluginError, Abort, BuildError, ConfigurationError, jinja2.TemplateError) as exc:
         stage.release()
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"gongshi: 构建失败，原有的 site/ 没有改动。\n{exc}", file=sys.stderr)
+        print(f"gongshi: 构建失败，原有的 site/ 没有改动。\n{_reason(exc)}", file=sys.stderr)
         return 1
     except BaseException:
         stage.release()
@@ -85,6 +86,15 @@ def _build(config_file: Path, root: Path, strict: bool, out: str | None) -> int:
         shutil.rmtree(old, ignore_errors=True)
     print(f"已生成网站：{target}", file=sys.stderr)
     return 0
+
+
+def _reason(exc: BaseException) -> str:
+    """The error in a line: a template's own file and line (theme_overrides/ is the county's to edit)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"页面模板有语法错误：{exc.filename or exc.name or '？'} 第 {exc.lineno} 行：{exc.message}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"页面模板出错（请检查 theme_overrides/ 中改过的模板）：{exc}"
+    return str(exc)
 
 
 def serve(root: Path, as_of: date | None = None, dev_addr: str = "127.0.0.1:8000", data: Path | None = None) -> int:

@@ -89,3 +89,20 @@ def test_a_site_moved_aside_by_a_killed_build_is_put_back(tmp_path):
     staging.sweep(tmp_path / "site")
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "published"
     assert _leftovers(tmp_path) == []
+
+
+def test_a_broken_county_template_is_one_chinese_line(sample_project, tmp_path):
+    """A county's edited template with a syntax error: the build names the file and line and keeps
+    the published site/, with no Python traceback."""
+    root = tmp_path / "proj"
+    shutil.copytree(sample_project, root)
+    assert K.gongshi_build(root, K.SAMPLE_AS_OF).returncode == 0
+    before = (root / "site" / "index.html").read_bytes()
+    override = root / "theme_overrides" / "gongshi" / "pledge.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "gongshi:pledge.html" %}\n{% block gs_pledge_extra %}{% if %}{% endblock %}\n',
+                        encoding="utf-8")
+    res = K.gongshi_build(root, K.SAMPLE_AS_OF)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "页面模板有语法错误" in res.stderr and "pledge.html 第 2 行" in res.stderr, res.stderr
+    assert (root / "site" / "index.html").read_bytes() == before

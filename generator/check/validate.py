@@ -7,6 +7,7 @@ editor has to change, so one run lists every problem in the data.
 from __future__ import annotations
 
 import difflib
+import posixpath
 from datetime import date
 from functools import partial
 
@@ -275,8 +276,9 @@ def _same_day_later(d: date, published: date, today: date) -> date | None:
     return None
 
 
-def _evidence_missing(uid: str, folder: R.UnitFolder, ev: str) -> str:
+def _evidence_missing(folder: R.UnitFolder, ev: str) -> str:
     """Why a path under evidence/ names no file, and the name to write: "\\" for "/", letter case, full width."""
+    home = posixpath.dirname(folder.unit.loc.path)  # the unit's folder in the data folder, whatever its name
     fixed = halfwidth(ev).replace("\\", "/").strip()
     real = {f.lower(): f for f in folder.evidence}
     exact = fixed if fixed in folder.evidence else real.get(fixed.lower())
@@ -296,9 +298,9 @@ def _evidence_missing(uid: str, folder: R.UnitFolder, ev: str) -> str:
         return f"佐证路径“{ev}”里用了反斜杠“\\”：请用 /（正斜杠）分隔文件夹和文件名，{then}"
     if exact is not None and exact != ev:
         what = "大小写不同，网站服务器区分大小写" if fixed == ev else "路径里有全角字符"
-        return f"找不到佐证文件 data/units/{uid}/{ev}：文件夹里的文件名是 {exact}（{what}），请照它写成 {exact}"
+        return f"找不到佐证文件 {home}/{ev}：文件夹里的文件名是 {exact}（{what}），请照它写成 {exact}"
     hint = f"（您是不是想写“{near}”？）" if near else ""
-    return f"找不到佐证文件 data/units/{uid}/{ev}{hint}：请把文件放进 evidence/ 文件夹，或检查文件名"
+    return f"找不到佐证文件 {home}/{ev}{hint}：请把文件放进 evidence/ 文件夹，或检查文件名"
 
 
 def _evidence_outside(folder: R.UnitFolder, ev: str) -> str:
@@ -404,7 +406,7 @@ def _evidence(uid: str, folder: R.UnitFolder, problems: Problems, loc: R.Loc, ev
         if parts[0] != "evidence" or ".." in parts or ev.startswith("/") or len(parts) < 2:
             problems.error(*where, _evidence_outside(folder, ev))
         elif ev not in folder.evidence:
-            problems.error(*where, _evidence_missing(uid, folder, ev))
+            problems.error(*where, _evidence_missing(folder, ev))
 
 
 def _item_line(items, i: int, fallback: int) -> int:

@@ -392,8 +392,8 @@ def load(src: Source, problems: Problems, memo: Memo | None = None) -> tuple[R.D
             if kind == "pledges":
                 names["pledge"] = dict(facts.titles) if facts else {}
             if kind in ("pledges", "rectifications"):
-                # None: the file could not be read, so references into it cannot be judged.
-                getattr(declared, kind)[uid] = None if value is None else set(facts.ids)
+                # None: the file could not be read (or is not a list), so references into it cannot be judged.
+                getattr(declared, kind)[uid] = None if value is None or value is schema.BAD else set(facts.ids)
             if value is None or value is schema.BAD:
                 value = ()
             lists[kind] = value
@@ -411,7 +411,7 @@ def load(src: Source, problems: Problems, memo: Memo | None = None) -> tuple[R.D
         if _yaml_stem(f, data, problems, "inspections/ 中只能放 .yaml 文件") is None:
             continue
         value, facts = _convert(src, f, "inspections", problems, False, None, memo, names)
-        if value is None:
+        if value is None or value is schema.BAD:
             declared.inspections_complete = False
         declared.inspections |= set(facts.ids if facts else ())
         if value and value is not schema.BAD:

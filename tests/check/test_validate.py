@@ -516,6 +516,16 @@ def test_evidence_letter_case_gets_the_real_name(project):
          "文件夹里的文件名是 evidence/qingdan.pdf（大小写不同", "请照它写成 evidence/qingdan.pdf")
 
 
+def test_missing_evidence_names_the_data_folder_in_use(project):
+    # A county whose data folder is not data/ (plugin option data_dir) is sent to its own folder.
+    write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence/nope.pdf"))
+    (project / "data").rename(project / "records")
+    from generator.view.pipeline import check
+
+    texts = [p.message for p in check(project, data_dir="records").errors]
+    assert any("找不到佐证文件 records/units/fgw/evidence/nope.pdf" in t for t in texts), texts
+
+
 def test_evidence_near_miss(project):
     write(project, LEDGER, replace(LEDGER_FGW, "    - evidence/qingdan.pdf", "    - evidence/qingdn.pdf"))
     find(errors_of(project), LEDGER, 6, "ledger[0].evidence[0]", "找不到佐证文件", "您是不是想写“evidence/qingdan.pdf”？")

@@ -1,7 +1,7 @@
 """The file layout: which files exist, their names, and files that are empty."""
 
 import pytest
-from helpers import CAMPAIGN, CAMPAIGN_YAML, FILES, REPORT_FGW, UNIT_FGW, clean, errors_of, find, replace, write
+from helpers import CAMPAIGN, CAMPAIGN_YAML, FILES, REPORT_FGW, UNIT_FGW, clean, errors_of, find, make_project, replace, write
 
 from generator.model import records as R
 from generator.model.errors import Problems
@@ -234,3 +234,18 @@ def test_cached_source_reparses_only_changed_files_and_loads_the_same(project):
     (project / "data/units/swj/ledger.yaml").unlink()
     assert cached() == fresh() and src.parsed == ["data/units/fgw/ledger.yaml"]
     assert not any(k[0] == "data/units/swj/ledger.yaml" for k in src.cache)
+
+
+def test_a_list_file_written_as_a_mapping_is_one_error_not_a_cascade(tmp_path):
+    # A clerk writes one pledge without the leading "- ": the file is a mapping, not a list. The
+    # ledger's references to its pledges cannot be judged then, and are not reported as unknown.
+    root = make_project(tmp_path)
+    pledges = FILES["data/units/fgw/pledges.yaml"]
+    one = pledges.split("\n- ", 1)[0].removeprefix("- ").replace("\n  ", "\n")
+    write(root, "data/units/fgw/pledges.yaml", one)
+    errs = errors_of(root)
+    assert any("data/units/fgw/pledges.yaml" in e for e in errs), errs
+    assert not any("ledger.yaml" in e and "没有标识为" in e for e in errs), errs
+    write(root, "data/inspections/2025.yaml", "id: x\n")
+    errs = errors_of(root)
+    assert not any("rectifications.yaml" in e and "督查" in e and "没有标识为" in e for e in errs), errs

@@ -148,7 +148,6 @@ def serve_built(root: Path, as_of: date | None, host: str, port: int, data_dir: 
 
     work = Path(tempfile.mkdtemp(prefix="gongshi-edit-"))
     site = work / "site"
-    current = {"dir": site}
 
     def build() -> bool:
         with _env(as_of, data):
@@ -163,7 +162,7 @@ def serve_built(root: Path, as_of: date | None, host: str, port: int, data_dir: 
                           ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json"}
 
         def __init__(self, *a, **kw):
-            super().__init__(*a, directory=str(current["dir"]), **kw)
+            super().__init__(*a, directory=str(site), **kw)
 
         def log_message(self, fmt, *args):  # quiet: the clerk's terminal shows only what matters
             pass

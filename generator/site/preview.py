@@ -100,7 +100,6 @@ class Preview:
         self._changed: set[str] = set()
         self._theme: list[tuple[str, str]] | None = None
         self._indexer: Indexer | None = None
-        self._index_thread: threading.Thread | None = None
         self.indexing = threading.Event()  # set while Pagefind runs for the current generation
 
     # -- generations ----------------------------------------------------------------------
@@ -303,8 +302,7 @@ class Preview:
     def _start_index(self, indexer: Indexer) -> None:
         self._indexer = indexer
         self.indexing.set()
-        self._index_thread = threading.Thread(target=self._finish_index, args=(indexer,), daemon=True)
-        self._index_thread.start()
+        threading.Thread(target=self._finish_index, args=(indexer,), daemon=True).start()
 
     def _finish_index(self, indexer: Indexer) -> None:
         # The page being edited first: the browser asks for it right after the rebuild, and
@@ -338,7 +336,6 @@ class Preview:
             # Its thread stops at the next record or when Pagefind is killed; removing its
             # scratch folder (a file per page) need not hold up the edit.
             threading.Thread(target=indexer.cancel, daemon=True).start()
-        self._index_thread = None
         self.indexing.clear()
 
     def close(self) -> None:

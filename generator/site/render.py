@@ -195,7 +195,7 @@ BYTECODE = _MemoryBytecode()
 
 
 class Renderer:
-    def __init__(self, view: Derived, overrides: Path | None = None, edit_base: str | None = None):
+    def __init__(self, view: Derived, overrides: Path | None = None):
         self.view = view
         # A county's override of a template (or of one partial) wins over the packaged one; the
         # packaged one stays reachable as "gongshi:<name>", so an override can extend it
@@ -229,7 +229,6 @@ class Renderer:
             qr=qr.svg, public_url=lambda path: qr.public_url(view.site.base_url, path),
             unit_facets=facets.unit_facets, pledge_facets=facets.pledge_facets, pledge_tokens=facets.pledge_tokens,
         )
-        self.edit_base = edit_base
 
     def render(self, page: Page) -> str:
         view = page_view(page) or self.view

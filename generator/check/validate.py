@@ -40,6 +40,8 @@ def validate(ds: R.Dataset, declared: Declared, today: date, problems: Problems,
             if not OWNER_RE.match(owner):
                 problems.error(*site.loc.at("office_team"),
                                f"“{owner}”不是有效的账号或团队：请写成 @用户名 或 @组织/团队，如 @qinghe/ducha，多个用空格分开")
+        if site.editing is not None:
+            _editing(site.editing, problems)
         if site.timezone:
             try:
                 from zoneinfo import ZoneInfo
@@ -121,6 +123,20 @@ def _unit(uid: str, folder: R.UnitFolder, ds: R.Dataset, declared: Declared, tod
         for bad in bad_link_schemes(rep.body):
             problems.error(rep.loc.path, 0, "", _scheme_msg(bad))
     return problems.sorted()
+
+
+def _editing(e: R.Editing, problems: Problems) -> None:
+    """The web editor talks to the county's own forge: without these addresses Decap CMS falls back to
+    public hosts (gitlab.com, try.gitea.io, GitHub's login through api.netlify.com)."""
+    for key in ("api_root", "base_url"):
+        _link(problems, e.loc.at(key), getattr(e, key))
+    if e.backend in ("forgejo", "gitlab") and not e.api_root:
+        example = "https://git.example.gov.cn/api/v1" if e.backend == "forgejo" else "https://gitlab.example.gov.cn/api/v4"
+        problems.error(*e.loc.at("backend"), f"网页编辑器要连接本县自己的 {e.backend}：请填写 api_root，如 {example}"
+                                             "（不填时编辑器会连到外部的公共平台）")
+    if e.backend == "github" and not e.base_url:
+        problems.error(*e.loc.at("backend"), "GitHub 登录要经过本县自己的 OAuth 网关：请填写 base_url，如 https://auth.example.gov.cn"
+                                             "（不填时编辑器会把登录交给外部的 api.netlify.com）")
 
 
 def _some(ids) -> str:

@@ -193,8 +193,13 @@ def _backend(site: R.Site, local_api: str | None) -> tuple[dict, bool]:
         b["app_id"] = e.app_id
     if e.backend == "gitlab":
         b["auth_type"] = "pkce"
-    if e.base_url:
-        b["base_url"] = e.base_url
+    base_url = e.base_url
+    if base_url is None and e.backend in ("forgejo", "gitlab") and e.api_root:
+        # Decap signs in at base_url, which defaults to a public host: the county's own forge is the
+        # API address without its API path.
+        base_url = re.sub(r"/api/v\d+/*$", "", e.api_root.rstrip("/"))
+    if base_url:
+        b["base_url"] = base_url
     if e.auth_endpoint:
         b["auth_endpoint"] = e.auth_endpoint
     # Labels on the pull requests the office reviews, in Chinese.

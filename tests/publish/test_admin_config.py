@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from helpers import SITE, make_project
 
 from generator.model import records as R
@@ -101,6 +102,26 @@ def test_gitlab_logs_in_with_pkce(tmp_path):
     cfg = unit_config(_view(tmp_path, GITLAB), "fgw")
     assert cfg["backend"]["auth_type"] == "pkce" and cfg["backend"]["base_url"] == "https://gitlab.example.gov.cn"
     assert cfg["publish_mode"] == "editorial_workflow"
+
+
+def test_the_editor_signs_in_at_the_countys_own_forge(tmp_path):
+    # Decap's defaults are public hosts (try.gitea.io, gitlab.com): base_url comes from api_root.
+    cfg = unit_config(_view(tmp_path / "f"), "fgw")
+    assert cfg["backend"]["base_url"] == "https://git.example.gov.cn"
+    gitlab = GITLAB.replace("  base_url: https://gitlab.example.gov.cn\n", "")
+    cfg = unit_config(_view(tmp_path / "g", gitlab), "fgw")
+    assert cfg["backend"]["base_url"] == "https://gitlab.example.gov.cn"
+
+
+@pytest.mark.parametrize("site, what", [
+    (FORGEJO.replace("  api_root: https://git.example.gov.cn/api/v1\n", ""), "请填写 api_root"),
+    (GITLAB.replace("  api_root: https://gitlab.example.gov.cn/api/v4\n", ""), "请填写 api_root"),
+    (SITE + "editing:\n  backend: github\n  repo: county/data\n", "请填写 base_url"),
+])
+def test_an_editor_that_would_reach_a_public_host_is_refused(tmp_path, site, what):
+    root = make_project(tmp_path / "p", {"data/site.yaml": site})
+    errors = [p.text() for p in check(root).errors]
+    assert any("data/site.yaml" in e and "editing.backend" in e and what in e for e in errors), errors
 
 
 def test_plain_gitea_is_refused_with_the_reason(tmp_path):

@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 GITHUB = SITE + """editing:
   backend: github
   repo: x/y
+  base_url: https://auth.example.gov.cn
 """
 
 

@@ -96,9 +96,17 @@ def csv_bytes(table: str, table_rows: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+# A text cell that begins with one of these is read as a formula by Excel and its kin, which the
+# CSV files are written for (UTF-8 with BOM): such text gets a leading apostrophe, as OWASP advises.
+# gongshi.json keeps every text as written.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str) and v.startswith(FORMULA_START):
+        return "'" + v
     return str(v)
 
 

@@ -315,3 +315,21 @@ def test_csv_files_open_in_excel(bench):
         assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     head = (site / "data" / "pledges.csv").read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
     assert head.startswith("unit,id,campaign,state,")
+
+
+def test_a_text_that_excel_would_run_is_not_a_formula_in_the_csv(tmp_path):
+    # A clerk's title beginning with "=" opens in Excel as text, not as a formula; the JSON keeps it.
+    from helpers import FILES
+
+    from generator.publish.export import csv_bytes, gongshi_json, rows
+    from generator.view.pipeline import check
+
+    title = '=HYPERLINK("http://example.invalid","点这里")'
+    pledges = FILES["data/units/fgw/pledges.yaml"].replace("title: 项目审批网上办", f"title: '{title}'", 1)
+    root = make_project(tmp_path / "p", {"data/units/fgw/pledges.yaml": pledges})
+    res = check(root, as_of=date(2025, 6, 1), today=date(2025, 6, 1))
+    assert not res.errors, [p.text() for p in res.errors]
+    table = rows(res.derived)
+    got = list(csv.DictReader(io.StringIO(csv_bytes("pledges", table["pledges"]).decode("utf-8-sig"))))
+    assert [r["title"] for r in got if r["id"] == "wangban"] == ["'" + title]
+    assert title in {p["title"] for p in gongshi_json(res.derived, table)["pledges"]}

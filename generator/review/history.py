@@ -609,6 +609,17 @@ def _exists(rec: Record, kind: str, key: Any) -> bool:
     return key in rec.ds.evaluations
 
 
+def _may_vanish(old: Record, new_ds: R.Dataset, kind: str, key: Any, ref: date) -> bool:
+    """Whether a record of the base that is gone from ``new_ds`` counts as a rewrite of the past here:
+    a unit's duty in a phase that had started before the reference day (the unit still exists: its
+    deletion is reported by the integrity rules), or a campaign indicator (its past measurements are
+    compared by :func:`first_rewrite`).  Pledges, problems and rankings that vanish are integrity's."""
+    if kind == "duty":
+        found = old.duty(key)
+        return key[0] in new_ds.units and found is not None and found[0].start < ref
+    return kind == "indicator"
+
+
 def _where(new: R.Dataset, kind: str, key: Any, changed: set[tuple]) -> tuple[str, int, str]:
     """Where a rewrite not caused by a new dated thing is reported: the record, or the office's file
     that changed the rule (a campaign's duty, the site's settings)."""
@@ -683,13 +694,16 @@ def backdating(old_ds: R.Dataset, new_ds: R.Dataset, ref: date, base_label: str,
     changed_keys = {k for k in fa.keys() | fb.keys() if fa.get(k) != fb.get(k)}
     grouped: dict[tuple[str, int, str], list[str]] = defaultdict(list)
     for kind, key in sorted(_affected(old, new, changed_keys), key=lambda x: (x[0], str(x[1]))):
-        if (kind, key) in explained or not (_exists(old, kind, key) and _exists(new, kind, key)):
+        if (kind, key) in explained or not _exists(old, kind, key):
             continue
+        gone = not _exists(new, kind, key)
+        if gone and not _may_vanish(old, new_ds, kind, key, ref):
+            continue  # deleted records are integrity's business; future phases may still be planned anew
         if kind in ("pledge", "rect", "duty") and any(p.startswith(f"{new_ds.data_dir}/units/{key[0]}/") for p in bad_files):
             continue
         rw = first_rewrite(old, new, kind, key, ref)
-        if rw is not None:
-            grouped[_where(new_ds, kind, key, changed_keys)].append(describe(rw, new_ds))
+        if rw is not None:  # a vanished duty or indicator is described as the base showed it
+            grouped[_where(new_ds, kind, key, changed_keys)].append(describe(rw, old_ds if gone else new_ds))
     for where, effects in sorted(grouped.items()):
         more = f"等 {len(effects)} 项" if len(effects) > 3 else ""
         out.error(*where, f"这次修改会改写网站在基准日 {ref} 之前显示过的状态：{'；'.join(effects[:3])}{more}（{why}）。"

@@ -505,3 +505,53 @@ def test_check_base_with_the_memo_finds_what_a_full_comparison_finds(tmp_path):
     slow = _with_history(slow, old_ds, slow_res.dataset, date(2025, 12, 1), f"基准版本（{src.short}）", TODAY, slow_res.problems)
     assert [p.text() for p in fast] == [p.text() for p in slow]
     assert {p.key for p in fast} == {"ledger[3].date", "rectifications[1].updates[0]", "pledges[2].title"}
+
+
+# --- past duties and indicators cannot vanish (a "gone" key is a rewrite too) -----------------
+
+CAMPAIGN_FILE = f"data/campaigns/{CAMPAIGN}.yaml"
+
+
+def test_a_unit_leaving_a_campaign_by_its_category_cannot_erase_its_past_missed_duties(tmp_path):
+    root = base(tmp_path)
+    edit(root, CAMPAIGN_FILE, "participants: all", "participants: [乡镇政府, 综合性部门]")
+    commit(root)
+    # xzf's 公开承诺 and 问题清单 duties were 未完成 (missed) long before the reference day
+    edit(root, "data/units/xzf/unit.yaml", "category: 乡镇政府", "category: 其他")
+    commit(root)
+    found = violations(root)
+    p = one(found, "data/units/xzf/unit.yaml", 1, "", "城关镇人民政府在“活动启动”阶段的公开承诺责任", "不显示")
+    assert "基准日 2025-11-24" in p.message
+
+    edit(root, "data/units/xzf/unit.yaml", "category: 其他", "category: 乡镇政府")  # put back: passes
+    commit(root)
+    passes(root, "HEAD~2")
+
+
+def test_deleting_a_past_phase_or_a_measured_indicator_of_a_campaign_is_refused(tmp_path):
+    root = base(tmp_path)
+    text = (root / CAMPAIGN_FILE).read_text(encoding="utf-8")
+    start, end = text.index("  - id: qidong"), text.index("  - id: shishi")
+    (root / CAMPAIGN_FILE).write_text(text[:start] + text[end:], encoding="utf-8")
+    commit(root)
+    found = violations(root)
+    one(found, CAMPAIGN_FILE, 1, "", "“活动启动”阶段的公开承诺责任", "变为 不显示")
+
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    text = (root / CAMPAIGN_FILE).read_text(encoding="utf-8")
+    (root / CAMPAIGN_FILE).write_text(text[:text.index("indicators:")], encoding="utf-8")
+    commit(root)
+    one(violations(root), CAMPAIGN_FILE, 1, "", "指标 wangban", "2025-03-01 起的状态将由 最新值 80，未达标 变为 不显示")
+
+
+def test_adding_a_future_phase_and_removing_it_again_passes(tmp_path):
+    root = base(tmp_path)
+    append(root, CAMPAIGN_FILE, "")
+    edit(root, CAMPAIGN_FILE, "  - id: zongjie", "  - id: houxu\n    name: 后续巩固\n    start: 2026-03-01\n"
+                                                 "    duties:\n      - kind: pledges\n        due: 2026-03-31\n  - id: zongjie")
+    commit(root)
+    passes(root)
+    edit(root, CAMPAIGN_FILE, "  - id: houxu\n    name: 后续巩固\n    start: 2026-03-01\n"
+                              "    duties:\n      - kind: pledges\n        due: 2026-03-31\n", "")
+    commit(root)
+    passes(root)

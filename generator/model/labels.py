@@ -42,6 +42,20 @@ RECT_FIELDS: dict[str, str] = {
     "changes": "变更记录",
 }
 
+# Fields of an inspection and of one of its findings.
+INSPECTION_FIELDS: dict[str, str] = {
+    "campaign": "所属活动",
+    "date": "督查日期",
+    "method": "督查方式",
+    "by": "督查组",
+    "summary": "概述",
+    "findings": "督查结果",
+    "unit": "被督查单位",
+    "result": "督查结论",
+    "note": "情况说明",
+    "rectification": "整改问题",
+}
+
 # Duty kinds: the public name of what a unit had to publish.
 DUTY_KINDS: dict[DutyKind, str] = {
     DutyKind.PLEDGES: "公开承诺",

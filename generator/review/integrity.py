@@ -437,6 +437,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         if o.own.get("date") != own(found).get("date"):
             out.error(*found.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {found.date.isoformat()}："
                                          f"公开后的日期不能改动，请恢复为 {o.own.get('date')}")
+        _inspection_rules(out, o, found)
     for cid, o in old.evaluations.items():
         if not o.public:
             continue
@@ -451,6 +452,39 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             out.error(*ev.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
                                                f"{ev.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
     return out.sorted()
+
+
+def _inspection_rules(out: Problems, o: Old, ins: R.Inspection) -> None:
+    """A published inspection keeps who inspected, how, for which campaign and what it found, in
+    place; findings may be appended, an empty ``rectification`` filled in, the ``summary`` amended."""
+    n = own(ins)
+    zh = labels.INSPECTION_FIELDS
+    name = f"已公开的督查“{ins.id}”（{o.own.get('date')}）"
+    fix = "督查记录公开后不能改动。如有错误，请在 summary 中补充说明"
+    for fname in ("campaign", "method", "by"):
+        if fname in o.unknown or o.own.get(fname) == n.get(fname):
+            continue
+        out.error(*ins.loc.at(fname), f"{name}的{zh[fname]}（{fname}）由“{short(o.own.get(fname))}”改为"
+                                      f"“{short(n.get(fname))}”：{fix}，并把 {fname} 恢复为“{o.own.get(fname)}”")
+    if "findings" in o.unknown:
+        return
+    olds, news = o.own.get("findings", []), n.get("findings", [])
+    for i, of in enumerate(olds):
+        what = f"对 {of.get('unit')} 的督查结果（{short(of.get('result'))}）"
+        if i >= len(news):
+            out.error(*ins.loc.at("findings"), f"{name}{what}被删除了：{fix}，并恢复这条结果（findings 第 {i + 1} 条）；"
+                                               "新的结果只能加在 findings 末尾")
+            continue
+        nf, loc = news[i], ins.findings[i].loc
+        for k in ("unit", "result", "note"):
+            if of.get(k) != nf.get(k):
+                out.error(*loc.at(k), f"{name}{what}的{zh[k]}（{k}）由“{short(of.get(k))}”改为“{short(nf.get(k))}”：{fix}，"
+                                      f"并恢复为“{short(of.get(k), 200)}”；新的结果只能加在 findings 末尾")
+        if of.get("rectification") is not None and of.get("rectification") != nf.get("rectification"):
+            out.error(*loc.at("rectification"),
+                      f"{name}{what}关联的整改问题（rectification）由“{of.get('rectification')}”改为"
+                      f"“{short(nf.get('rectification'))}”：关联公开后不能改动或删除，请恢复为“{of.get('rectification')}”"
+                      "（空的 rectification 可以补填）")
 
 
 def _pledge_rules(out: Problems, old: Snapshot, o: Old, p: R.Pledge, today: date,

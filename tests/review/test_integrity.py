@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from gitfixture import commit, git, line_of, repo
-from helpers import LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, SITE, cli, find, make_project, replace
+from helpers import INSPECTIONS, LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, SITE, cli, find, make_project, replace
 
 from generator.model.errors import Problem
 from generator.publish.export import gongshi_json
@@ -518,3 +518,53 @@ def test_a_field_that_fails_to_load_is_reported_once_not_as_a_change(tmp_path):
     res = check(root, today=TODAY)
     assert [p.key for p in res.errors] == ["pledges[0].deadline"]
     assert check_against_rev(root, "HEAD~1", res) == []
+
+
+# --- a published inspection keeps what it found -------------------------------------------
+
+INSP = "data/inspections/2025.yaml"
+INSPECTIONS_NO_LINK = INSPECTIONS.replace("      rectification: wenti-1\n", "")
+
+
+@pytest.mark.parametrize("old,new,key,label", [
+    ("result: 发现问题", "result: 合格", "findings[0].result", "督查结论（result）由“发现问题”改为“合格”"),
+    ("note: 服务态度差。", "note: 已当场整改。", "findings[0].note", "情况说明（note）"),
+    ("by: 县督查组", "by: 县政府办", "by", "督查组（by）由“县督查组”改为“县政府办”"),
+    ("method: 明察暗访", "method: 电话核实", "method", "督查方式（method）"),
+    ("rectification: wenti-1", "rectification: wenti-2", "findings[0].rectification", "关联的整改问题"),
+])
+def test_a_published_inspection_cannot_be_rewritten(tmp_path, old, new, key, label):
+    extra = {}
+    if "wenti-2" in new:
+        extra[RECTS] = RECTS_FGW + RECTS_FGW.replace("id: wenti-1", "id: wenti-2")
+    root = repo(tmp_path, extra or None)
+    edit(root, INSP, old, new)
+    commit(root)
+    found = violations(root)
+    p = one(found, INSP, line_of(root, INSP, new), find_key(found, key), "ducha-1", label)
+    assert ("summary 中补充说明" in p.message) != ("rectification" in key), p.message
+
+
+def find_key(found: list[Problem], suffix: str) -> str:
+    keys = [p.key for p in found if p.key.endswith(suffix)]
+    assert len(keys) == 1, "\n".join(p.text() for p in found)
+    return keys[0]
+
+
+def test_a_published_finding_cannot_be_deleted_or_moved(tmp_path):
+    root = repo(tmp_path)
+    edit(root, INSP, "    - unit: swj\n      result: 合格\n", "")
+    commit(root)
+    found = violations(root)
+    one(found, INSP, line_of(root, INSP, "findings:"), find_key(found, "findings"),
+        "对 swj 的督查结果（合格）被删除了", "末尾")
+
+
+def test_a_published_inspection_may_get_new_findings_a_summary_and_an_empty_rectification_filled(tmp_path):
+    root = repo(tmp_path, {INSP: INSPECTIONS_NO_LINK})
+    edit(root, INSP, "summary: 对窗口单位明察暗访。", "summary: 对窗口单位明察暗访。补充：复查时已整改。")
+    edit(root, INSP, "      note: 服务态度差。\n", "      note: 服务态度差。\n      rectification: wenti-1\n")
+    (root / INSP).write_text((root / INSP).read_text(encoding="utf-8") + "    - unit: fgw\n      result: 合格\n      note: 复查合格。\n",
+                             encoding="utf-8")
+    commit(root)
+    clean(root)

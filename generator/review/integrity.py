@@ -673,7 +673,38 @@ def read_export(path: Path | str) -> dict:
         raise IntegrityError(f"无法读取 {path}：它不是有效的 gongshi.json（{exc}）") from None
     if not isinstance(data, dict) or "as_of" not in data or not isinstance(data.get("pledges"), list):
         raise IntegrityError(f"{path} 不是 gongshi.json：缺少 as_of 或 pledges")
+    wrong = export_shape_error(data)
+    if wrong:
+        raise IntegrityError(f"{path} 不是有效的 gongshi.json：{wrong}。请用已发布网站的 /data/gongshi.json 原样的副本")
     return data
+
+
+# The record lists of gongshi.json and the fields that name a record (see publish/export.py).
+_EXPORT_LISTS = ("campaigns", "units", "pledges", "ledger", "rectifications", "inspections", "evaluations", "duties")
+_EXPORT_NAMES = ("id", "unit", "pledge", "campaign", "date")
+
+
+def export_shape_error(data: dict) -> str | None:
+    """What makes ``data`` unusable as a published gongshi.json (its record lists, the fields that
+    name a record, the ledger's ``seq``), in Chinese, or None: the comparison reads these unchecked."""
+    if data.get("site") is not None and not isinstance(data["site"], dict):
+        return "site 应是一个对象"
+    for name in _EXPORT_LISTS:
+        rows = data.get(name)
+        if rows is None:
+            continue
+        if not isinstance(rows, list):
+            return f"{name} 应是一个列表"
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                return f"{name} 第 {i + 1} 项应是一个对象，却是 {short(json.dumps(row, ensure_ascii=False))}"
+            for key in _EXPORT_NAMES:
+                if row.get(key) is not None and not isinstance(row[key], str):
+                    return f"{name} 第 {i + 1} 项的 {key} 应是文字，却是 {short(json.dumps(row[key], ensure_ascii=False))}"
+            seq = row.get("seq") if name == "ledger" else None
+            if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int)):
+                return f"ledger 第 {i + 1} 项的 seq 应是整数，却是 {short(json.dumps(seq, ensure_ascii=False))}"
+    return None
 
 
 def compare_with_export(old: dict, new: R.Dataset | dict, today: date | None = None, declared=None,

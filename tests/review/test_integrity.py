@@ -568,3 +568,39 @@ def test_a_published_inspection_may_get_new_findings_a_summary_and_an_empty_rect
                              encoding="utf-8")
     commit(root)
     clean(root)
+
+
+# --- a malformed export is one clean message ----------------------------------------------
+
+
+def _mangle(data: dict, how: str) -> dict:
+    if how == "pledge-not-object":
+        return {"as_of": data["as_of"], "pledges": [1]}
+    if how == "unit-not-object":
+        return {**data, "units": ["fgw"]}
+    if how == "seq-text":
+        ledger = [dict(r) for r in data["ledger"]]
+        ledger[0]["seq"] = "一"
+        return {**data, "ledger": ledger}
+    if how == "ledger-object":
+        return {**data, "ledger": {"fgw": data["ledger"]}}
+    if how == "pledge-id-list":
+        pledges = [dict(p) for p in data["pledges"]]
+        pledges[0]["id"] = ["xiangmu"]
+        return {**data, "pledges": pledges}
+    if how == "site-list":
+        return {**data, "site": ["x"]}
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["pledge-not-object", "unit-not-object", "seq-text", "ledger-object", "pledge-id-list", "site-list"])
+def test_a_malformed_export_is_one_clean_message(tmp_path, how):
+    root = repo(tmp_path)
+    live = _export(root, tmp_path / "live.json", date(2025, 12, 1))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(_mangle(json.loads(live.read_text(encoding="utf-8")), how), ensure_ascii=False),
+                   encoding="utf-8")
+    rc, out, err = cli(root, "check", "--base-export", str(bad))
+    assert rc == 2, out + err
+    assert "Traceback" not in out + err and "不是有效的 gongshi.json" in err, err
+    assert len(err.strip().splitlines()) == 1, err

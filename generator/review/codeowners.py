@@ -3,8 +3,8 @@
 Each unit's folder ``data/units/<id>/`` is owned by the accounts or teams in its ``unit.yaml``
 ``maintainers`` (contract §1), so that a unit's editors review changes to their own folder and
 nobody else's.  The oversight office owns what belongs to no unit — ``site.yaml``, campaigns,
-inspections, evaluations — and the forge's own folder (the CI and this file itself), plus the
-folder of any unit that names no maintainers.
+inspections, evaluations, ``mkdocs.yml`` (which names the data folder) — and the forge's own folder
+(the CI and this file itself), plus the folder of any unit that names no maintainers.
 
 The forge (``site.yaml`` ``forge``) decides where the file goes and how it is written: GitHub
 ``.github/CODEOWNERS`` and GitLab ``.gitlab/CODEOWNERS`` (GitLab with one section per kind of
@@ -31,7 +31,14 @@ from generator.model.load import Source, load
 OFFICE_ENV = "GONGSHI_OFFICE_TEAM"
 OFFICE_DEFAULT = "@oversight-office"
 OFFICE_PATHS = ("site.yaml", "campaigns/", "inspections/", "evaluations/")  # inside the data folder
+# mkdocs.yml names the data folder (the plugin's data_dir): moving it is the office's change to make.
+OFFICE_ROOT = ("/mkdocs.yml",)
 FORGE_PATHS = {Forge.GITHUB: ("/.github/",), Forge.FORGEJO: ("/.forgejo/",), Forge.GITLAB: ("/.gitlab/", "/.gitlab-ci.yml")}
+# What ``gongshi diff`` flags as the office's, whatever forge the county uses: a change could add a
+# CODEOWNERS file or CI settings that another forge (or the county's next one) would read, at any of
+# the places forges read them from (Forgejo/Gitea also read the root, docs/ and .gitea/), and the CI script.
+REVIEW_OFFICE_PATHS = (*OFFICE_ROOT, *dict.fromkeys(p for paths in FORGE_PATHS.values() for p in paths),
+                       "/CODEOWNERS", "/docs/CODEOWNERS", "/.gitea/", "/.ci/")
 TARGET = facts(Forge.GITHUB).codeowners  # the default forge's; see target()
 
 
@@ -77,11 +84,11 @@ def render(root: Path, use_env: bool = True, data: str = "data") -> tuple[str, l
         "# 更换某单位的维护人：修改该单位 unit.yaml 的 maintainers，运行 gongshi codeowners，连同本文件一起提交。",
         f"# 督查考核办公室的账号来自 {data}/site.yaml 的 office_team（默认 {OFFICE_DEFAULT}；环境变量 {OFFICE_ENV} 优先）。",
         "",
-        "# 网站设置、活动、督查、考核评比，以及持续集成配置和本文件：督查考核办公室",
+        "# 网站设置、活动、督查、考核评比、mkdocs.yml（数据文件夹设在这里），以及持续集成配置和本文件：督查考核办公室",
     ]
     if forge is Forge.GITLAB:
         lines.append("[督查考核办公室]")
-    office_paths = tuple(f"/{data}/{p}" for p in OFFICE_PATHS) + FORGE_PATHS[forge]
+    office_paths = tuple(f"/{data}/{p}" for p in OFFICE_PATHS) + OFFICE_ROOT + FORGE_PATHS[forge]
     lines += [f"{_pattern(forge, path)} {owners}" for path in office_paths]
     lines += ["", "# 各单位的文件夹：该单位 unit.yaml 中的 maintainers；没有填写的，由督查考核办公室负责"]
     if forge is Forge.GITLAB:

@@ -22,6 +22,7 @@ from generator.model import labels
 from generator.model import records as R
 from generator.model.load import Memo, Source
 from generator.review import history
+from generator.review.codeowners import OFFICE_PATHS, REVIEW_OFFICE_PATHS
 from generator.review.integrity import (
     GitSource,
     IntegrityError,
@@ -240,9 +241,6 @@ def _problem_line(p) -> str:
     return f"- {_where(p)} {md(p.key + '：' if p.key else '')}{md(p.message)}"
 
 
-OFFICE_DATA = ("site.yaml", "campaigns/", "inspections/", "evaluations/")  # inside the data folder
-OFFICE_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitea/CODEOWNERS", ".forgejo/CODEOWNERS", ".github/workflows/",
-                ".forgejo/workflows/", ".gitea/workflows/", ".gitlab-ci.yml", ".ci/")
 
 
 def changed_files(root: Path, base: str, head: str | None) -> list[str]:
@@ -311,7 +309,7 @@ def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, to
     units = sorted({p[len(inside):].split("/")[0] for p in files if p.startswith(inside) and "/" in p[len(inside):]})
     if len(units) > 1:
         out.append(f"👥 **涉及 {len(units)} 个单位的文件夹**：{md('、'.join(units))}（一个单位的修改通常只改它自己的文件夹）")
-    watched = (*(f"{new_ds.data_dir}/{x}" for x in OFFICE_DATA), *OFFICE_FILES)
+    watched = (*(f"{new_ds.data_dir}/{x}" for x in OFFICE_PATHS), *(x.lstrip("/") for x in REVIEW_OFFICE_PATHS))
     office = [p for p in files if any(p == x or (x.endswith("/") and p.startswith(x)) for x in watched)]
     if office:
         out.append(f"🏛️ **改动了督查办的文件**：{'、'.join(f'`{md(p)}`' for p in office)}")

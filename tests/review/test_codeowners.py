@@ -16,6 +16,7 @@ def test_writes_one_line_per_unit_and_the_office_paths(project):
         "/data/campaigns/ @oversight-office",
         "/data/inspections/ @oversight-office",
         "/data/evaluations/ @oversight-office",
+        "/mkdocs.yml @oversight-office",  # it names the data folder
         "/.github/ @oversight-office",
         "/data/units/fgw/ @example/fgw",
         "/data/units/swj/ @oversight-office",  # names no maintainers: the office looks after it

@@ -153,3 +153,14 @@ def test_md_escapes_everything_markdown_would_read():
     assert md("a|b*c_d`e<f>[g](h)~i$j&k\\l @m") == "a\\|b\\*c\\_d\\`e\\<f\\>\\[g\\](h)\\~i\\$j\\&k\\\\l &#64;m"
     assert md("第一行\n\n- 第二行") == "第一行 - 第二行"
     assert md("很长的文字" * 10, 12) == "很长的文字很长的文字很…"
+
+
+def test_the_office_files_are_flagged_wherever_a_forge_reads_them(tmp_path):
+    """mkdocs.yml names the data folder and GitLab reads .gitlab/CODEOWNERS: both are the office's."""
+    root = repo(tmp_path)
+    write(root, ".gitlab/CODEOWNERS", "* @someone\n")
+    write(root, "mkdocs.yml", "site_name: 测试\nplugins:\n  - gongshi:\n      data_dir: records\n")
+    rc, out, err = cli(root, "diff", "HEAD")
+    assert rc == 0, err
+    flagged = next(ln for ln in out.splitlines() if "改动了督查办的文件" in ln)
+    assert "`.gitlab/CODEOWNERS`" in flagged and "`mkdocs.yml`" in flagged, flagged

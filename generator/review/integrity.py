@@ -145,10 +145,50 @@ class GitSource(Source):
 
 def load_rev(root: Path | str, rev: str, data_dir: str = "data", memo: Memo | None = None) -> tuple[R.Dataset, GitSource]:
     """The dataset at ``rev``; problems in it are not this check's business and are dropped.
-    With ``memo`` (from loading the checked data), files with the same content are not read again."""
-    with GitSource(root, rev, data_dir) as src:
+    With ``memo`` (from loading the checked data), files with the same content are not read again.
+
+    When ``rev`` has no ``site.yaml`` in ``data_dir`` but its own mkdocs.yml names a data folder that
+    has one, the data folder was moved (or copied) by the change: the base is read at its own folder,
+    so that the records are compared across the move (``ds.data_dir`` says which folder was read)."""
+    src = GitSource(root, rev, data_dir)
+    if f"{data_dir}/site.yaml" not in src._blobs:
+        own_dir = _own_data_dir(src)
+        if own_dir is not None and own_dir != data_dir:
+            src.close()
+            src = GitSource(root, rev, own_dir)
+    with src:
         ds, _declared = load(src, Problems(), memo)
     return ds, src
+
+
+def _own_data_dir(src: GitSource) -> str | None:
+    """The data folder the revision of ``src`` itself published from: its mkdocs.yml's gongshi
+    ``data_dir`` (default ``data``), if that folder holds a site.yaml there; else None."""
+    import posixpath
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # tags such as !ENV stand for nothing here, as in mkdocs.yml for the CLI
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    res = _git(src.root, "show", f"{src.commit}:mkdocs.yml")
+    given: Any = None
+    if res.returncode == 0:
+        try:
+            config = yaml.load(res.stdout.decode("utf-8"), Loader=Loader)
+        except (UnicodeDecodeError, yaml.YAMLError):
+            config = None
+        plugins = config.get("plugins") if isinstance(config, dict) else None
+        for entry in plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("gongshi"), dict):
+                given = entry["gongshi"].get("data_dir")
+    folder = posixpath.normpath(given) if isinstance(given, str) and given.strip() else "data"
+    if folder.startswith(("/", "..")) or folder == ".":
+        return None
+    found = _git(src.root, "cat-file", "-e", f"{src.commit}:{folder}/site.yaml")
+    return folder if found.returncode == 0 else None
 
 
 # ------------------------------------------------------------------------------------------

@@ -259,6 +259,10 @@ def risks(old_ds: R.Dataset, new_ds: R.Dataset, old: Snapshot, new: Snapshot, to
           ref: date | None, files: list[str], only: set[str] | None = None) -> list[str]:
     """The lines of 需要重点审查: what a reviewer must look at first, each with its date."""
     out: list[str] = []
+    if old_ds.site.loc is not R.NOWHERE and old_ds.data_dir != new_ds.data_dir:
+        out.append(f"📦 **数据文件夹移动了**：基准版本的数据在 `{md(old_ds.data_dir)}/`，这次修改的在 `{md(new_ds.data_dir)}/`；"
+                   f"记录已按编号与基准版本的 `{md(old_ds.data_dir)}/` 逐条比较。移动数据文件夹须经督查考核办公室批准，"
+                   "并且应当单独作为一次只移动、不改内容的修改")
     o_rec, n_rec = history.Record(old_ds), history.Record(new_ds)
     if base_day is not None and ref is not None:
         for item in history.new_dated(old_ds, new_ds, o_rec, n_rec, only):
@@ -467,7 +471,10 @@ def review_markdown(root: Path, base: str, head: str | None, as_of: date | None 
     violations = _with_history(violations, old_ds, res.dataset, base_day, f"基准版本（{base_src.short}）", today,
                                res.problems, only)
     files = changed_files(root, base_src.commit, src.commit if isinstance(src, GitSource) else None)
-    risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files, only)
+    if old_ds.site.loc is R.NOWHERE:  # a county's first import: nothing was published, no date is "too early"
+        risk_lines = risks(old_ds, res.dataset, old, new, today, None, None, files, only)
+    else:
+        risk_lines = risks(old_ds, res.dataset, old, new, today, base_day, ref, files, only)
     return render(old, new, old_ds, res.dataset, violations, res.errors, today, base_label, head_label, risk_lines) + "\n"
 
 

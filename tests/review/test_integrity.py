@@ -604,3 +604,53 @@ def test_a_malformed_export_is_one_clean_message(tmp_path, how):
     assert rc == 2, out + err
     assert "Traceback" not in out + err and "不是有效的 gongshi.json" in err, err
     assert len(err.strip().splitlines()) == 1, err
+
+
+# --- moving the data folder does not skip the comparison ----------------------------------
+
+MKDOCS = "site_name: 测试县\nplugins:\n  - gongshi:\n      data_dir: {}\n"
+
+
+@pytest.mark.parametrize("base_names_it", [False, True])
+def test_a_data_folder_moved_with_a_rewritten_entry_is_compared_with_the_base_folder(tmp_path, base_names_it):
+    import shutil
+
+    root = repo(tmp_path, {"mkdocs.yml": MKDOCS.format("data")} if base_names_it else None)
+    shutil.copytree(root / "data", root / "records")
+    edit(root, LEDGER.replace("data/", "records/"), "  progress: 30", "  progress: 40")
+    (root / "mkdocs.yml").write_text(MKDOCS.format("records"), encoding="utf-8")
+    commit(root, "移动数据文件夹")
+    rc, out, err = cli(root, "check", "--base", "HEAD~1")
+    assert rc == 1, out + err
+    find(out.splitlines(), "records/units/fgw/ledger.yaml", 1, "ledger[0]", "被修改", "更正台账")
+
+    rc, out, err = cli(root, "diff", "HEAD~1")
+    assert rc == 0, err
+    assert "✅ 没有发现删除或改写" not in out and "完整性问题" in out and "records/units/fgw/ledger.yaml" in out
+    assert "数据文件夹" in out and "`data/`" in out and "`records/`" in out
+
+
+def test_a_pure_move_of_the_data_folder_passes_and_the_diff_says_so(tmp_path):
+    root = repo(tmp_path, {"mkdocs.yml": MKDOCS.format("data")})
+    git(root, "mv", "data", "records")
+    (root / "mkdocs.yml").write_text(MKDOCS.format("records"), encoding="utf-8")
+    commit(root, "移动数据文件夹")
+    rc, out, err = cli(root, "check", "--base", "HEAD~1")
+    assert rc == 0, out + err
+    rc, out, err = cli(root, "diff", "HEAD~1")
+    assert rc == 0 and "✅ 没有发现删除或改写" in out, out + err
+    assert "数据文件夹" in out and "`mkdocs.yml`" in out
+
+
+def test_a_first_import_into_a_new_folder_is_not_compared(tmp_path):
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "README.md").write_text("县里的仓库\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "空仓库")
+    make_project(root)
+    commit(root, "首次导入")
+    rc, out, err = cli(root, "check", "--base", "HEAD~1")
+    assert rc == 0, out + err
+    rc, out, err = cli(root, "diff", "HEAD~1")  # the records are dated long ago, and that is fine here
+    assert rc == 0 and "✅ 没有发现删除或改写" in out and "不能合并" not in out, out + err

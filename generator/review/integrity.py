@@ -33,6 +33,7 @@ from generator.model import labels
 from generator.model import records as R
 from generator.model.errors import Problem, Problems
 from generator.model.load import Memo, Source, blob_id_of, load
+from generator.model.mkdocsconf import plugin_option
 from generator.model.records import CHANGE_FIELDS, RECT_CHANGE_FIELDS
 from generator.model.serial import to_json
 from generator.publish.manifest import export_records, norm
@@ -166,24 +167,13 @@ def _own_data_dir(src: GitSource) -> str | None:
     ``data_dir`` (default ``data``), if that folder holds a site.yaml there; else None."""
     import posixpath
 
-    import yaml
-
-    class Loader(yaml.SafeLoader):  # tags such as !ENV stand for nothing here, as in mkdocs.yml for the CLI
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
     res = _git(src.root, "show", f"{src.commit}:mkdocs.yml")
     given: Any = None
     if res.returncode == 0:
         try:
-            config = yaml.load(res.stdout.decode("utf-8"), Loader=Loader)
-        except (UnicodeDecodeError, yaml.YAMLError):
-            config = None
-        plugins = config.get("plugins") if isinstance(config, dict) else None
-        for entry in plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []:
-            if isinstance(entry, dict) and isinstance(entry.get("gongshi"), dict):
-                given = entry["gongshi"].get("data_dir")
+            given = plugin_option(res.stdout.decode("utf-8"), "data_dir")
+        except UnicodeDecodeError:
+            given = None
     folder = posixpath.normpath(given) if isinstance(given, str) and given.strip() else "data"
     if folder.startswith(("/", "..")) or folder == ".":
         return None

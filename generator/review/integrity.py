@@ -205,6 +205,7 @@ class Snapshot:
     rectifications: dict[tuple[str, str], Old] = field(default_factory=dict)
     inspections: dict[str, Old] = field(default_factory=dict)
     evaluations: dict[str, Old] = field(default_factory=dict)
+    reports: dict[tuple[str, str], Old] = field(default_factory=dict)  # (unit, campaign); not in exports (no body there)
 
 
 def own(record: Any) -> dict:
@@ -238,6 +239,10 @@ def snapshot_of_dataset(ds: R.Dataset, today: date, label: str, only: set[str] |
         for r in f.rectifications:
             if (uid, r.id) not in snap.rectifications and wanted(r.loc):
                 snap.rectifications[(uid, r.id)] = Old(own(r), r.loc.path, r.loc.line, r.loc.key, r.found <= today)
+        for cid, rep in f.reports.items():
+            if wanted(rep.loc):
+                snap.reports[(uid, cid)] = Old({"title": rep.title, "submitted": rep.submitted.isoformat(), "body": rep.body},
+                                               rep.loc.path, 1, "", rep.submitted <= today)
     for i in ds.inspections:
         if wanted(i.loc):
             snap.inspections.setdefault(i.id, Old(own(i), i.loc.path, i.loc.line, i.loc.key, i.date <= today))
@@ -379,7 +384,7 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
         n_l = sum(len([e for e in lst if e.public]) for (u, _, _), lst in old.ledger.items() if u == uid)
         name = o.own.get("name", uid)
         out.error(o.path, 0, "", f"已公开的单位“{name}”（{uid}）连同它的 {n_p} 项承诺、{n_l} 条台账、{n_r} 个问题被删除了："
-                                 f"单位和它公开过的记录都不能删除。请恢复 data/units/{uid}/；"
+                                 f"单位和它公开过的记录都不能删除。请恢复 {ds.data_dir}/units/{uid}/；"
                                  "单位撤并时保留原有文件夹，把不再履行的承诺公开撤回（withdrawn）")
 
     # Pledges -------------------------------------------------------------------------------
@@ -468,6 +473,9 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             out.error(*found.loc.at("date"), f"已公开督查的日期由 {o.own.get('date')} 改为 {found.date.isoformat()}："
                                          f"公开后的日期不能改动，请恢复为 {o.own.get('date')}")
         _inspection_rules(out, o, found)
+    for (uid, cid), o in old.reports.items():
+        if o.public and uid not in gone_units:
+            _report_rules(out, o, ds.units[uid].reports.get(cid) if uid in ds.units else None, broken(o.path))
     for cid, o in old.evaluations.items():
         if not o.public:
             continue
@@ -482,6 +490,23 @@ def compare(old: Snapshot, ds: R.Dataset, today: date, declared=None, problems: 
             out.error(*ev.loc.at("published"), f"已公布的考核评比结果的公布日期由 {o.own.get('published')} 改为 "
                                                f"{ev.published.isoformat()}：公布日期不能改动，请恢复为 {o.own.get('published')}")
     return out.sorted()
+
+
+def _report_rules(out: Problems, o: Old, rep: R.Report | None, broken: bool) -> None:
+    """A submitted summary report, once shown, keeps its title, date and text; more may be added at its end."""
+    name = f"已公开的总结报告“{short(o.own['title'])}”（{o.own['submitted']} 提交）"
+    if rep is None:
+        if not broken:  # a file that no longer reads has its own error
+            out.error(o.path, 1, "", f"{name}被删除了：报告公开后不能删除，请恢复这个文件")
+        return
+    for key, zh in (("title", "标题"), ("submitted", "提交日期")):
+        now = rep.title if key == "title" else rep.submitted.isoformat()
+        if now != o.own[key]:
+            out.error(rep.loc.path, 1, key, f"{name}的{zh}（{key}）由“{short(o.own[key])}”改为“{short(now)}”：公开后不能改动，"
+                                            f"请恢复为“{o.own[key]}”")
+    if not rep.body.rstrip().startswith(o.own["body"].rstrip()):
+        out.error(rep.loc.path, 1, "", f"{name}的正文被改动了：报告公开后原文不能改写或删减。请恢复原文；"
+                                       "要更正或补充，在正文末尾另起一段写“补充说明（日期）：……”")
 
 
 def _inspection_rules(out: Problems, o: Old, ins: R.Inspection) -> None:

@@ -126,6 +126,29 @@ def test_deleted_rectification_fails(tmp_path):
     one(violations(root), RECTS, 0, "", "fgw/wenti-1", "窗口人员服务态度差", "不能删除", "closure")
 
 
+REPORT = "data/units/fgw/reports/zhudong-fuwu.md"
+
+
+def test_a_shown_report_keeps_its_text_and_may_grow_at_its_end(tmp_path):
+    root = repo(tmp_path)
+    edit(root, REPORT, "今年我们完成了**全部**承诺事项。", "今年我们完成了**大部分**承诺事项。")
+    commit(root, "改写报告")
+    one(violations(root), REPORT, 1, "", "发改委主动服务活动总结", "2025-07-15 提交", "正文被改动", "补充说明")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    edit(root, REPORT, "title: 发改委主动服务活动总结", "title: 发改委活动总结")
+    commit(root, "改标题")
+    one(violations(root), REPORT, 1, "title", "标题", "不能改动")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    (root / REPORT).unlink()
+    commit(root, "删除报告")
+    one(violations(root), REPORT, 1, "", "被删除了", "恢复这个文件")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    path = root / REPORT
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明（2025-12-30）：第三项承诺延期至明年完成。\n", encoding="utf-8")
+    commit(root, "补充说明")
+    clean(root)
+
+
 def test_deleted_inspection_fails(tmp_path):
     root = repo(tmp_path)
     (root / "data/inspections/2025.yaml").unlink()

@@ -65,6 +65,7 @@ class DutyKind(enum.Enum):
     PROBLEMS = "problems"
 
 
+DEFAULT_GRACE_DAYS = 7  # contract §3b: backdate_grace_days when site.yaml does not set it
 DEFAULT_CATEGORIES = ("乡镇政府", "综合性部门", "审批职能部门", "司法执法部门", "宣传部门", "重点工作专班", "其他")
 RECT_SOURCES = ("自查", "督查", "明察暗访", "电话核实", "群众反映", "上级通报")
 INSPECTION_METHODS = ("明察暗访", "现场抽查", "电话核实", "专项督导")
@@ -92,7 +93,7 @@ class Site:
     timezone: str = "Asia/Shanghai"
     stale_after_days: int = 45
     closure_notice_days: int = 7
-    backdate_grace_days: int = 7
+    backdate_grace_days: int = DEFAULT_GRACE_DAYS
     unit_categories: tuple[str, ...] = DEFAULT_CATEGORIES
     base_url: str | None = None
     repo_url: str | None = None

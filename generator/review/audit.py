@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from generator.model import records as R
 from generator.model.errors import Level, Problem
 from generator.publish.export import gongshi_json, rows
 from generator.publish.log import LOG_DIR, Log, LogError, parse_index, replay
@@ -41,7 +42,6 @@ from generator.view.pipeline import Checked, check
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 TIMEOUT = 60  # seconds per request
-GRACE_DAYS = 7  # contract §3b's default, for sites whose site.yaml does not set backdate_grace_days
 USER_AGENT = "gongshi-audit"
 
 
@@ -243,7 +243,7 @@ class Auditor:
         # falls after the first rebuilt step.
         start = max(first - 1, 0)
         if first > 0:
-            ref = (date.fromisoformat(entries[first - 1].as_of) - timedelta(days=GRACE_DAYS)).isoformat()
+            ref = (date.fromisoformat(entries[first - 1].as_of) - timedelta(days=R.DEFAULT_GRACE_DAYS)).isoformat()
             start = next((i for i in range(first - 1, -1, -1) if entries[i].as_of < ref), 0)
         prev: Step | None = None
         shown: list[Shown] = []  # earlier steps whose published states may still be compared
@@ -282,8 +282,8 @@ class Auditor:
 
     def past_states(self, prev: Step, step: Step, shown: list[Shown]) -> list[Finding]:
         """What an earlier step showed, against this step's records viewed as of that step's day."""
-        grace = getattr(step.checked.dataset.site, "backdate_grace_days", None)
-        grace = GRACE_DAYS if not isinstance(grace, int) else grace
+        # The earlier step's window, as check --base reads the base's: a step cannot widen its own.
+        grace = prev.checked.dataset.site.backdate_grace_days
         ref = (date.fromisoformat(prev.as_of) - timedelta(days=grace)).isoformat()
         earlier = [s for s in shown if s.as_of < ref]
         if not earlier:

@@ -35,8 +35,6 @@ from generator.model.yamlsource import Map, Node, Scalar, Seq
 from generator.publish.manifest import OWN
 from generator.view import derive as D
 
-DEFAULT_GRACE = 7
-
 
 def reference_day(base_day: date, grace: int) -> date:
     """The first day that new dated records may carry: the base's own date minus the grace window."""

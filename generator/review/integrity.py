@@ -693,7 +693,7 @@ def check_against_rev(root: Path | str, rev: str, checked, source: Source | None
     label = rev_label(rev, src)
     snap = snapshot_of_dataset(old_ds, checked.today, label, only)
     found = compare(snap, checked.dataset, checked.today, checked.declared, checked.problems)
-    base_day = src.day(checked.dataset.site.timezone or old_ds.site.timezone)
+    base_day = src.day(old_ds.site.timezone or checked.dataset.site.timezone)  # the base's clock first, as its grace
     return _with_history(found, old_ds, checked.dataset, base_day, f"基准版本（{src.short}）", checked.today,
                          checked.problems, only)
 

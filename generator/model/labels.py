@@ -65,15 +65,6 @@ DUTY_KINDS: dict[DutyKind, str] = {
 }
 
 
-def pledge_field(name: str) -> str:
-    """``完成时限（deadline）``: the Chinese name with the key, for messages an editor acts on."""
-    return f"{PLEDGE_FIELDS.get(name, name)}（{name}）"
-
-
-def rect_field(name: str) -> str:
-    return f"{RECT_FIELDS.get(name, name)}（{name}）"
-
-
 def change_value(value: object) -> str:
     """A change's typed ``from``/``to`` as one line of text: a list joined with “；”, a date or
     target as written, nothing as empty."""

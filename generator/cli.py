@@ -189,16 +189,22 @@ def cmd_edit(args) -> int:
     from generator.site.build import serve_built
 
     root = _root(args)
+    # Read --dev-addr before the backend starts: a bad one must not leave it running behind a traceback.
+    host, sep, port = args.dev_addr.rpartition(":")
+    port = port or "0"
+    if not sep or not (port.isascii() and port.isdigit()) or int(port) > 65535:
+        print(f"gongshi: --dev-addr “{args.dev_addr}”不对：请写成 地址:端口，如 127.0.0.1:8000（端口写 0 则由系统分配）",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         proc, api = start_local_backend(root, args.api_port)
     except AdminError as exc:
         print(f"gongshi: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"网页编辑器的本地后端：{api}（保存的内容直接写入 {root / _data_dir(args)}，不会提交）", file=sys.stderr)
-    host, _, port = args.dev_addr.rpartition(":")
     os.environ["GONGSHI_EDIT_API"] = api
     try:
-        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port or 0),
+        return serve_built(root, parse_as_of(args.as_of), host or "127.0.0.1", int(port),
                            data_dir=_data_dir(args), data=_data_override(args))
     finally:
         os.environ.pop("GONGSHI_EDIT_API", None)
@@ -257,9 +263,10 @@ def cmd_init(args) -> int:
     units = sum(1 for f in files if f.endswith("/unit.yaml"))
     pin = (dest / "gongshi.txt").read_text(encoding="utf-8").splitlines()[-1]
     print(f"gongshi 的版本锁定为：{pin}", file=sys.stderr)
-    if "example.gov.cn" in pin or "@" not in pin:
-        print("注意：请把 gongshi.txt 中的地址改为本县镜像的 gongshi 仓库（或用 --gongshi 指定），否则持续集成装不上 gongshi。",
-              file=sys.stderr)
+    if "example.gov.cn" in pin or "@" not in pin or "github.com" in pin.lower():
+        # github.com is often unreachable in China: a county's CI must install from its own mirror.
+        print("注意：请把 gongshi.txt 中的地址改为本县镜像的 gongshi 仓库（或用 --gongshi 指定），否则持续集成装不上 gongshi"
+              "（github.com 在国内常常无法访问）。", file=sys.stderr)
     print(f"已在 {dest} 创建{args.name}的仓库：{len(files)} 个文件，{units} 个单位。下一步：\n"
           f"  cd {dest}\n  sh ci/install.sh && . .venv/bin/activate\n  gongshi check && gongshi build\n"
           "然后按 README.md 的“下一步”补全监督渠道、活动日期和各单位的维护人。", file=sys.stderr)

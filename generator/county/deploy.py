@@ -8,8 +8,10 @@ with ``-i key -p 2222``) or a local folder.  Under it::
 
 The steps, each of which stops the publish when it fails, leaving the live release as it was:
 
-1. fetch ``current/data/gongshi.json``, ``manifest.json`` and the public log ``data/manifests/`` from the
-   target: what is live now; the log's chain is checked as ``gongshi audit --chain-only`` does;
+1. fetch ``data/gongshi.json``, ``manifest.json`` and the public log ``data/manifests/`` of the newest
+   release from the target (the last name in ``releases/``, not ``current``: after a rollback ``current``
+   points at an older release, and building on it would drop the rolled-back steps from the public log
+   and check against an older export); the log's chain is checked as ``gongshi audit --chain-only`` does;
 2. check the data, and against that export (``check --base-export``): nothing published may vanish;
 3. build the site into a temporary folder, its manifest chained to the live one and its log the live
    log with this build's step appended;
@@ -19,7 +21,9 @@ The steps, each of which stops the publish when it fails, leaving the live relea
 6. delete releases beyond the newest ``--keep`` and leftover ``.partial`` uploads.
 
 Steps 4–6 run the same shell commands locally or through ssh, so the test of a local target
-exercises what runs on a server.
+exercises what runs on a server.  Release names sort in publish order (the default UTC times do; a
+given ``--release`` must sort after every release on the target), so the newest is the last name and
+pruning keeps the newest.
 """
 
 from __future__ import annotations
@@ -33,9 +37,12 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 RELEASE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,62}$")
-REMOTE_RE = re.compile(r"^(?P<host>[^/:\s]+):(?P<path>/.*)$")
+REMOTE_RE = re.compile(r"^(?P<host>[^/:\s]+):(?P<path>.*)$")
+DRIVE_RE = re.compile(r"^[A-Za-z]:[\\/]")  # C:\site on Windows is a folder, not host "C"
+TOOLS_MISSING = "找不到 ssh/rsync：请安装 openssh-client / rsync"
 
 
 class PublishError(Exception):
@@ -46,7 +53,12 @@ class Target:
     """Where releases go: a local folder or ``host:/path`` over SSH."""
 
     def __init__(self, spec: str):
-        m = REMOTE_RE.match(spec)
+        m = None if DRIVE_RE.match(spec) else REMOTE_RE.match(spec)
+        if m and not m.group("path").startswith("/"):
+            # rsync and ssh would take user@host:srv or host:~/x relative to the login's home; it is
+            # almost always a typo for an absolute path, and before this it became a local folder.
+            raise PublishError(f"发布目标“{spec}”不对：服务器上的文件夹要写绝对路径，即 用户@服务器:/绝对路径，"
+                               "如 deploy@gongshi.example.gov.cn:/srv/gongshi")
         self.spec = spec
         self.host = m.group("host") if m else None
         self.base = m.group("path").rstrip("/") if m else str(Path(spec).resolve())
@@ -65,35 +77,73 @@ class Target:
         """Run a POSIX shell script in the target's base folder (created if missing)."""
         full = f"set -eu\nmkdir -p {shlex.quote(self.base)}\ncd {shlex.quote(self.base)}\n{script}"
         cmd = [*self.ssh, self.host, "sh -c " + shlex.quote(full)] if self.host else ["sh", "-c", full]
-        return subprocess.run(cmd, capture_output=True, text=True)
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True)
+        except OSError as exc:  # no ssh on this runner (or GONGSHI_SSH names a missing program)
+            raise PublishError(f"{TOOLS_MISSING}（{cmd[0]}：{exc.strerror or exc}）") from None
 
 
 def _rsync(args: list[str]) -> subprocess.CompletedProcess:
     exe = shutil.which("rsync")
     if exe is None:
-        raise PublishError("找不到 rsync：请先安装（Debian/Ubuntu：apt-get install rsync）")
-    return subprocess.run([exe, *args], capture_output=True, text=True)
+        raise PublishError(f"{TOOLS_MISSING}（没有 rsync 命令）")
+    try:
+        return subprocess.run([exe, *args], capture_output=True, text=True)
+    except OSError as exc:
+        raise PublishError(f"{TOOLS_MISSING}（{exc.strerror or exc}）") from None
 
 
-def fetch_live(target: Target, into: Path) -> str | None:
-    """Copy the live release's gongshi.json and manifest.json into INTO; its name, or None before the first."""
-    proc = target.sh('if [ -L current ]; then basename "$(readlink current)"; fi')
-    if proc.returncode != 0:
-        raise PublishError(f"无法访问发布目标 {target.spec}：{proc.stderr.strip() or proc.stdout.strip()}")
-    live = proc.stdout.strip() or None
-    if live is None:
-        return None
+class Live(NamedTuple):
+    """What is on the target: the release ``current`` points at, the newest completed release (the
+    base of the next one) and every completed release's name."""
+
+    current: str | None
+    newest: str | None
+    releases: list[str]
+
+
+def survey(target: Target) -> tuple[Live, bool]:
+    """The releases on the target, and whether the newest carries the public log; one shell call."""
+    proc = target.sh("""
+cur=
+if [ -L current ]; then cur=$(basename "$(readlink current)"); fi
+echo "current=$cur"
+if [ -d releases ]; then
+  ls -1 releases | grep -v '\\.partial$' | while read -r r; do
+    if [ -d "releases/$r" ]; then echo "release=$r"; fi
+    if [ -f "releases/$r/data/manifests/index.json" ]; then echo "log=$r"; fi
+  done
+fi
+echo end
+""")
+    # Anything but a complete answer (ssh exits 255 when the connection fails) stops the publish:
+    # reading a failure as "no log" would start a fresh one-step log and wipe the public one.
+    lines = proc.stdout.splitlines()
+    if proc.returncode != 0 or not lines or lines[-1] != "end":
+        raise PublishError(f"无法访问发布目标 {target.spec}（退出码 {proc.returncode}）："
+                           f"{proc.stderr.strip() or proc.stdout.strip()}")
+    current = next((ln[8:] for ln in lines if ln.startswith("current=")), "") or None
+    releases = sorted(ln[8:] for ln in lines if ln.startswith("release="))  # str order = C locale order
+    newest = releases[-1] if releases else None
+    return Live(current, newest, releases), newest is not None and f"log={newest}" in lines
+
+
+def fetch_live(target: Target, into: Path) -> Live:
+    """Copy the newest release's gongshi.json, manifest.json and public log into INTO."""
+    live, has_log = survey(target)
+    base = live.newest
+    if base is None:
+        return live
     into.mkdir(parents=True, exist_ok=True)
     for name in ("gongshi.json", "manifest.json"):
-        p = _rsync(["-q", *target.rsync_args(), target.rsync_path(f"releases/{live}/data/{name}"), str(into / name)])
+        p = _rsync(["-q", *target.rsync_args(), target.rsync_path(f"releases/{base}/data/{name}"), str(into / name)])
         if p.returncode != 0:
             raise PublishError(f"无法取回线上的 data/{name}（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；"
                                "为免跳过完整性检查，本次不发布")
     # The public log (issue 13): carried forward whole; a site published before the log has none.
-    log = shlex.quote(f"releases/{live}/data/manifests/index.json")
-    if target.sh(f"test -f {log}").returncode == 0:
+    if has_log:
         (into / "log" / "data").mkdir(parents=True, exist_ok=True)
-        p = _rsync(["-a", *target.rsync_args(), target.rsync_path(f"releases/{live}/data/manifests/"),
+        p = _rsync(["-a", *target.rsync_args(), target.rsync_path(f"releases/{base}/data/manifests/"),
                     str(into / "log" / "data" / "manifests")])
         if p.returncode != 0:
             raise PublishError(f"无法取回线上的清单日志 data/manifests/（rsync 退出码 {p.returncode}）：{p.stderr.strip()}；"
@@ -130,7 +180,7 @@ mv releases/{n}.partial releases/{n}
 ln -s releases/{n} .current.new
 mv -T .current.new current
 live=$(basename "$(readlink current)")
-ls -1 releases | grep -v '\\.partial$' | sort -r | tail -n +{keep + 1} | while read -r old; do
+ls -1 releases | grep -v '\\.partial$' | LC_ALL=C sort -r | tail -n +{keep + 1} | while read -r old; do
   [ "$old" = "$live" ] || rm -rf "releases/$old"
 done
 for p in releases/*.partial; do [ -e "$p" ] && rm -rf "$p"; done
@@ -145,7 +195,7 @@ ls -1 releases
 def publish(root: Path, spec: str, keep: int = 5, as_of: date | None = None, release: str | None = None,
             check_live: bool = True, out=sys.stderr) -> int:
     from generator.model.errors import Level, format_problems
-    from generator.review.integrity import check_against_export
+    from generator.review.integrity import IntegrityError, check_against_export
     from generator.site.build import build_site
     from generator.view.pipeline import check
 
@@ -157,12 +207,24 @@ def publish(root: Path, spec: str, keep: int = 5, as_of: date | None = None, rel
     target = Target(spec)
     with tempfile.TemporaryDirectory(prefix="gongshi-publish-") as tmp:
         live_dir = Path(tmp) / "live"
-        live = fetch_live(target, live_dir)
-        print(f"线上的版本：{live or '（还没有，第一次发布）'}", file=out)
+        state = fetch_live(target, live_dir)
+        live = state.newest  # what this release builds on, even when current was rolled back
+        if name in state.releases or (live is not None and name < live):
+            # Reusing a name would delete that release before the switch (current dangles if it is
+            # the live one); a name sorting before the newest would be taken for an older release.
+            raise PublishError(f"版本名“{name}”{'已经存在' if name in state.releases else f'排在最新的版本“{live}”之前'}："
+                               "请换一个排在所有已有版本之后的名字，或不写 --release（默认用当前时间）")
+        print(f"线上的版本：{state.current or live or '（还没有，第一次发布）'}", file=out)
+        if live and state.current != live:
+            print(f"注意：current 指向 {state.current or '（无）'}（已回退），本次发布接在最新的版本 {live} 之后："
+                  f"{live} 公示过的记录仍要在数据中，公开的清单日志保留它的那一期", file=out)
         res = check(root, as_of)
         problems = list(res.problems)
         if live and check_live:
-            problems = sorted(problems + check_against_export(live_dir / "gongshi.json", res))
+            try:
+                problems = sorted(problems + check_against_export(live_dir / "gongshi.json", res))
+            except IntegrityError as exc:  # a truncated or foreign gongshi.json on the server
+                raise PublishError(f"线上版本 {live} 的 data/gongshi.json 读不了：{exc}；为免跳过完整性检查，本次不发布") from None
         errors = [p for p in problems if p.level is Level.ERROR]
         if problems:
             print(format_problems(problems, "text"), file=out)

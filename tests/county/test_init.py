@@ -153,3 +153,18 @@ def test_the_office_in_codeowners_is_the_one_written_to_site_yaml(tmp_path):
     text = (tmp_path / "second/county/.forgejo/CODEOWNERS").read_text(encoding="utf-8")
     assert "@qinghe/ducha" in text and "@somewhere/else" not in text
     assert cli(tmp_path / "second/county", "codeowners", "--check")[0] == 0
+
+
+@pytest.mark.parametrize("pin", ["gongshi @ git+https://github.com/gongshi/gongshi.git@" + "0" * 40,
+                                 "gongshi @ git+https://git.example.gov.cn/mirror/gongshi.git@" + "0" * 40])
+def test_a_pin_on_github_or_the_example_host_is_pointed_out(tmp_path, pin):
+    # County CI installs gongshi from this pin; github.com is often unreachable from China.
+    rc, out, err, dest = init(tmp_path, "--gongshi", pin)
+    assert rc == 0, out + err
+    assert "注意：请把 gongshi.txt 中的地址改为本县镜像的 gongshi 仓库" in err
+
+
+def test_a_pin_on_the_county_mirror_is_not_warned_about(tmp_path):
+    rc, out, err, dest = init(tmp_path, "--gongshi", "gongshi @ git+https://git.qinghe.gov.cn/mirror/gongshi.git@" + "0" * 40)
+    assert rc == 0, out + err
+    assert "gongshi 的版本锁定为" in err and "注意：请把 gongshi.txt" not in err

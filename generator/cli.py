@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.model import schema
 from generator.model.errors import Level, Problem, format_problems
 from generator.model.forge import Forge
+from generator.model.mkdocsconf import plugin_option
 from generator.review.integrity import IntegrityError
 from generator.view.pipeline import AsOfError, check, parse_as_of
 
@@ -46,24 +47,12 @@ def _data_dir(args) -> str:
 
 
 def _plugin_option(config_file: Path, name: str):
-    """One option of the gongshi plugin in mkdocs.yml, or None. Read without loading MkDocs: tags
-    such as !ENV or !!python/name stand for nothing here."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    """One option of the gongshi plugin in mkdocs.yml, or None (no mkdocs.yml: a data-only checkout)."""
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # no mkdocs.yml (a data-only checkout): the default; a broken one: MkDocs says why
-    plugins = config.get("plugins") if isinstance(config, dict) else None
-    for entry in plugins if isinstance(plugins, list) else [plugins] if isinstance(plugins, dict) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("gongshi"), dict):
-            return entry["gongshi"].get(name)
-    return None
+        text = config_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return plugin_option(text, name)
 
 
 def _data_override(args) -> Path | None:

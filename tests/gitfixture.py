@@ -41,6 +41,18 @@ def repo(tmp_path: Path, overrides: dict | None = None) -> Path:
     return root
 
 
+def first_import(tmp_path: Path, overrides: dict | None = None) -> Path:
+    """A county's repository that held only a README, then the whole data folder in one commit."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "README.md").write_text("县里的仓库\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "空仓库")
+    make_project(root, overrides)
+    commit(root, "首次导入")
+    return root
+
+
 def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
     """1-based number of the line of ``rel`` holding the ``nth`` occurrence of ``needle``."""
     seen = 0

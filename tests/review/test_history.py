@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from gitfixture import commit, git, line_of, repo
+from gitfixture import commit, first_import, git, line_of, repo
 from helpers import CAMPAIGN, LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, SITE, cli, errors_of, make_project, replace, write
 
 from generator.model.errors import Problem
@@ -235,13 +235,7 @@ def test_a_change_cannot_widen_its_own_grace_window(tmp_path):
 
 
 def test_a_countys_first_import_into_an_empty_repository_is_not_backdating(tmp_path):
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "README.md").write_text("示例县\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    commit(root, "空仓库")
-    make_project(root, BASE)
-    commit(root, "导入已有记录")
+    root = first_import(tmp_path, BASE)
     passes(root)
 
 

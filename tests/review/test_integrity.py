@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from gitfixture import commit, git, line_of, repo
+from gitfixture import commit, first_import, git, line_of, repo
 from helpers import INSPECTIONS, LEDGER_FGW, PLEDGES_FGW, RECTS_FGW, SITE, cli, find, make_project, replace
 
 from generator.model.errors import Problem
@@ -666,13 +666,7 @@ def test_a_pure_move_of_the_data_folder_passes_and_the_diff_says_so(tmp_path):
 
 
 def test_a_first_import_into_a_new_folder_is_not_compared(tmp_path):
-    root = tmp_path / "proj"
-    root.mkdir()
-    (root / "README.md").write_text("县里的仓库\n", encoding="utf-8")
-    git(root, "init", "-q", "-b", "main")
-    commit(root, "空仓库")
-    make_project(root)
-    commit(root, "首次导入")
+    root = first_import(tmp_path)
     rc, out, err = cli(root, "check", "--base", "HEAD~1")
     assert rc == 0, out + err
     rc, out, err = cli(root, "diff", "HEAD~1")  # the records are dated long ago, and that is fine here
